@@ -1,0 +1,1 @@
+"""vera.env.alfworld."""
