@@ -47,10 +47,22 @@ def parse_bounds(text: str) -> BoundingBox:
     return BoundingBox(x_min=x1, x_max=x2, y_min=y1, y_max=y2)
 
 
-def _iter_nodes(root: ElementTree.Element) -> Iterator[tuple[ElementTree.Element, bool]]:
-    """Yield (node, is_leaf) for every <node> below the hierarchy, in document order."""
-    for node in root.iter("node"):
-        yield node, len(node) == 0
+def _iter_nodes(root: ElementTree.Element) -> Iterator[tuple[ElementTree.Element, bool, bool]]:
+    """Yield (node, is_leaf, inside_clickable) for every <node> below the hierarchy, in document order.
+
+    ``inside_clickable`` is true when some ancestor is clickable, long-clickable or checkable: the
+    AndroidWorld filter drops such containers, so their leaves inherit the click (V-Droid's rule).
+    """
+    stack: list[tuple[ElementTree.Element, bool]] = [(child, False) for child in reversed(root)]
+    while stack:
+        node, inside = stack.pop()
+        if node.tag != "node":
+            continue
+        attrib = node.attrib
+        actionable = inside or any(
+            attrib.get(key) == "true" for key in ("clickable", "long-clickable", "checkable"))
+        stack.extend((child, actionable) for child in reversed(node))
+        yield node, len(node) == 0, inside
 
 
 def parse_ui_xml(
@@ -82,7 +94,7 @@ def parse_ui_xml(
     width, height = screen_size if screen_size else (0, 0)
     elements: list[UIElement] = []
     append = elements.append
-    for node, is_leaf in _iter_nodes(root):
+    for node, is_leaf, inside_clickable in _iter_nodes(root):
         attrib = node.attrib
         desc = attrib.get("content-desc") or None
         scrollable = attrib.get("scrollable") == "true"
@@ -123,6 +135,7 @@ def parse_ui_xml(
             resource_name=attrib.get("resource-id") or None,
             tooltip=attrib.get("tooltip-text") or None,
             resource_id=attrib.get("resource-id") or None,
+            metadata={"clickable_ancestor": True} if inside_clickable else None,
         )
         append(element)
     return elements
