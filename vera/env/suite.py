@@ -91,11 +91,18 @@ SUITES: dict[str, str] = {
 
 
 def get_suite(name: str, **options: Any) -> Suite:
-    """Build the suite called `name` with its options (e.g. ``data=`` for alfworld)."""
-    target = SUITES.get(name)
+    """Build the suite called `name` with its options (e.g. ``data=`` for alfworld).
+
+    `name` is a registered name or, for a suite of your own, ``"package.module:Factory"``.
+    """
+    target = SUITES.get(name) or (name if ":" in name else None)
     if target is None:
-        raise ConfigError(f"unknown environment {name!r}; choose one of: {', '.join(sorted(SUITES))}")
-    module_name, attribute = target.split(":")
-    module = importlib.import_module(module_name)
-    factory = getattr(module, attribute)
+        raise ConfigError(f"unknown environment {name!r}; choose one of: {', '.join(sorted(SUITES))} "
+                          "(or give 'package.module:SuiteFactory')")
+    module_name, attribute = target.split(":", 1)
+    try:
+        module = importlib.import_module(module_name)
+        factory = getattr(module, attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"cannot load suite {name!r} from {target!r}: {exc}") from exc
     return factory(**options)
