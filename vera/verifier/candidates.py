@@ -115,12 +115,13 @@ def _clean(value: str) -> str:
     return value.strip().strip(",.;:!?").strip()
 
 
-def _add(values: list[str], seen: set[str], value: str) -> None:
-    value = _clean(value)
+def _add(values: list[str], seen: set[str], value: str, *, verbatim: bool = False) -> None:
+    """Add a cleaned value once; stop words only when the user quoted them (``verbatim``)."""
+    value = value.strip() if verbatim else _clean(value)
     key = value.lower()
     if not value or key in seen or len(value) > 200:
         return
-    if key in _STOPWORDS:
+    if key in _STOPWORDS and not verbatim:
         return
     seen.add(key)
     values.append(value)
@@ -137,7 +138,7 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
     values: list[str] = []
     seen: set[str] = set()
     for match in _QUOTED.finditer(text):
-        _add(values, seen, match.group(1) or match.group(2) or "")
+        _add(values, seen, match.group(1) or match.group(2) or "", verbatim=True)
     for pattern in (_EMAIL, _URL, _PHONE, _WORD_DATE, _ISO_DATE, _TIME, _FILE):
         for match in pattern.finditer(text):
             _add(values, seen, match.group(0))
@@ -307,22 +308,24 @@ def find_candidate(candidates: Sequence[Candidate], action: JSONAction) -> Candi
 
 
 # --- completion of abstract actions -----------------------------------------------------------------
-_ACTION_LINE = re.compile(r"Action:\s*(\{.*\})", re.DOTALL)
-_FENCED = re.compile(r"```(?:json)?\s*(\{.*?\})\s*```", re.DOTALL)
-_BARE = re.compile(r"\{[^{}]*\}", re.DOTALL)
+_DECODER = json.JSONDecoder()
 
 
 def parse_completion(text: str) -> dict[str, object] | None:
-    """The JSON action in an LLM completion (``Action: {...}``, a fenced block or a bare object)."""
-    for pattern in (_ACTION_LINE, _FENCED, _BARE):
-        for match in pattern.finditer(text or ""):
-            raw = match.group(1) if pattern is not _BARE else match.group(0)
-            try:
-                data = json.loads(raw)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(data, dict) and "action_type" in data:
-                return data
+    """The JSON action in an LLM completion: after ``Action:`` first, else the first JSON object found
+    anywhere (bare or in a fenced block) that has an ``action_type``."""
+    text = text or ""
+    marker = text.rfind("Action:")
+    starts = [i for i, ch in enumerate(text) if ch == "{"]
+    if marker >= 0:
+        starts = [i for i in starts if i > marker] + [i for i in starts if i < marker]
+    for start in starts:
+        try:
+            data, _ = _DECODER.raw_decode(text, start)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(data, dict) and "action_type" in data:
+            return data
     return None
 
 

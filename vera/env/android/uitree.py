@@ -57,11 +57,13 @@ def _bounds_fast(text: str) -> BoundingBox:
         return parse_bounds(text)
 
 
-def _collect_nodes(document: str) -> tuple[str, list[tuple[dict[str, str], bool]]]:
-    """(root tag, [(attributes, is_leaf)] for every <node> in document order).
+def _collect_nodes(document: str) -> tuple[str, list[tuple[dict[str, str], bool, bool]]]:
+    """(root tag, [(attributes, is_leaf, inside_clickable)] for every <node> in document order).
 
     ElementTree's C parser builds the tree without a Python call per element, which is what keeps a
-    10,000-node dump fast; leaves are nodes without children.
+    10,000-node dump fast; leaves are nodes without children. ``inside_clickable`` marks nodes below a
+    clickable, long-clickable or checkable container: the AndroidWorld filter drops such containers, so
+    their leaves inherit the click (V-Droid's candidate rule).
     """
     try:
         root = ElementTree.fromstring(document)
@@ -69,7 +71,14 @@ def _collect_nodes(document: str) -> tuple[str, list[tuple[dict[str, str], bool]
         raise ParseError(
             f"the UI dump is not well-formed XML ({exc}); dump again or check the device output"
         ) from exc
-    return root.tag, [(node.attrib, len(node) == 0) for node in root.iter("node")]
+    inside: set[int] = set()
+    for node in root.iter("node"):
+        if len(node) == 0 or id(node) in inside:
+            continue
+        get = node.attrib.get
+        if get("clickable") == "true" or get("long-clickable") == "true" or get("checkable") == "true":
+            inside.update(id(child) for child in node.iter("node") if child is not node)
+    return root.tag, [(node.attrib, len(node) == 0, id(node) in inside) for node in root.iter("node")]
 
 
 def parse_ui_xml(
@@ -96,7 +105,7 @@ def parse_ui_xml(
     width, height = screen_size if screen_size else (0, 0)
     elements: list[UIElement] = []
     append = elements.append
-    for attrib, is_leaf in nodes:
+    for attrib, is_leaf, inside_clickable in nodes:
         get = attrib.get
         desc = get("content-desc") or None
         scrollable = get("scrollable") == "true"
@@ -137,6 +146,7 @@ def parse_ui_xml(
             resource,  # resource_name
             get("tooltip-text") or None,  # tooltip
             resource,  # resource_id
+            {"clickable_ancestor": True} if inside_clickable else None,  # metadata
         ))
     return elements
 
