@@ -96,6 +96,14 @@ class ExpenseLedger:
                 return True
         return False
 
+    def replace(self, expense_id: int, expense: Expense) -> bool:
+        """Overwrite a row's expense in place (an edit); False when no such row exists."""
+        for row in self.rows:
+            if row.expense_id == expense_id:
+                row.expense = expense
+                return True
+        return False
+
     def get(self, expense_id: int) -> Expense | None:
         for row in self.rows:
             if row.expense_id == expense_id:

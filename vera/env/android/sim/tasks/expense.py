@@ -1,0 +1,262 @@
+"""Pro Expense tasks (AndroidWorld's expense.py names, templates and complexity).
+
+Params are JSON-friendly: expenses travel as dicts of `Expense` fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from vera.env.android.sim.apps.expense_model import (
+    Expense,
+    added_correctly,
+    deduplicated,
+    distinct_expenses,
+    expense_matches,
+    removed_exactly,
+)
+from vera.env.android.sim.oracle import UI, OracleError
+from vera.env.android.sim.task import Task
+from vera.env.android.types import JSONAction
+
+if TYPE_CHECKING:
+    from vera.env.android.sim.device import SimDroid
+
+APP_NAME = "pro expense"
+
+
+def expense_to_dict(expense: Expense) -> dict[str, Any]:
+    return dataclasses.asdict(expense)
+
+
+def expense_from_dict(data: dict[str, Any]) -> Expense:
+    return Expense(**data)
+
+
+def expenses_as_text(expenses: list[Expense], text_format: str) -> str:
+    """How AndroidWorld writes rows into a goal: a CSV table or "Field: value" blocks."""
+    if text_format == "csv":
+        lines = ["name, amount_dollars, category_name, note"]
+        lines += [f"{e.name}, {e.amount_dollars}, {e.category}, {e.note}"
+                  for e in expenses]
+        return "\n".join(lines)
+    blocks = [f"Expense: {e.name}  amount_dollars: {e.amount_dollars}  category_name: {e.category}  "
+              f"note: {e.note}" for e in expenses]
+    return "  ".join(blocks)
+
+
+def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
+    """Targets to add (distinct names) and pre-existing noise rows with other names."""
+    targets = distinct_expenses(rng, n_targets)
+    noise = distinct_expenses(rng, n_noise, exclude_names={e.name for e in targets})
+    return {
+        "expenses": [expense_to_dict(e) for e in targets],
+        "noise": [expense_to_dict(e) for e in noise],
+        "text_format": rng.choice(["csv", "text_block"]),
+    }
+
+
+def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
+    """Rows to delete plus other rows; all names distinct so the goal's names are unambiguous."""
+    rows = distinct_expenses(rng, n_targets + n_noise)
+    return {"expenses": [expense_to_dict(e) for e in rows[:n_targets]],
+            "noise": [expense_to_dict(e) for e in rows[n_targets:]]}
+
+
+def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
+    """One expense stored twice, exactly, among `n_noise` distinct others."""
+    rows = distinct_expenses(rng, n_noise + 1)
+    target = rows.pop()
+    return {"expenses": [expense_to_dict(target)] * 2, "noise": [expense_to_dict(e) for e in rows]}
+
+
+# --- screen reading shared by this package's oracles -------------------------------------------------
+def rows_on_screen(ui: UI, key_id: str, field_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Group list-row texts: one dict per `key_id` element (its text under ``key_id``, its element index
+    under ``"index"``) with the texts of `field_ids` elements that sit in the same row (below its top
+    edge and above the next row's)."""
+    elements = ui.elements
+    keys = ui.matches(id=key_id)
+    rows: list[dict[str, Any]] = [{"index": i, key_id: elements[i].text or ""} for i in keys]
+    tops = [elements[i].bbox_pixels.y_min if elements[i].bbox_pixels else 0 for i in keys]
+    for field_id in field_ids:
+        for i in ui.matches(id=field_id):
+            box = elements[i].bbox_pixels
+            if box is None:
+                continue
+            center = (box.y_min + box.y_max) / 2
+            owner = max((k for k, top in enumerate(tops) if top - 10 <= center), default=None,
+                        key=lambda k: tops[k])
+            if owner is not None:
+                rows[owner].setdefault(field_id, elements[i].text or "")
+    return rows
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+class _ExpenseTask(Task):
+    """Shared setup: a fresh ledger holding the task's rows (noise, then targets, in entry order)."""
+
+    abstract = True
+    app_names = (APP_NAME,)
+    before: dict[int, Expense]
+
+    def initialize(self, device: SimDroid) -> None:
+        app = device.app(APP_NAME)
+        app.reset()
+        rows = [expense_from_dict(d) for d in self.params.get("noise", [])]
+        rows += self._initial_targets()
+        rng = random.Random(self.params.get("seed", 0))
+        rng.shuffle(rows)
+        for expense in rows:
+            app.state.add(expense)
+        self.before = app.state.snapshot()
+
+    def _initial_targets(self) -> list[Expense]:
+        return []
+
+    def _before(self) -> dict[int, Expense]:
+        """The ledger as `initialize` left it."""
+        return self.before
+
+    def _after(self, device: SimDroid) -> dict[int, Expense]:
+        return device.app(APP_NAME).state.snapshot()
+
+
+class _ExpenseAdd(_ExpenseTask):
+    abstract = True
+    template = "Add the following expenses into the {app}: {expense_text}"
+    n_targets = 1
+    family = "expense_add"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = add_params(rng, cls.n_targets, n_noise=6)
+        params["app"] = APP_NAME
+        params["expense_text"] = expenses_as_text([expense_from_dict(d) for d in params["expenses"]],
+                                                  params["text_format"])
+        return params
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        wanted = [expense_from_dict(d) for d in self.params["expenses"]]
+        return float(added_correctly(self._before(), self._after(device), wanted, expense_matches))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Pro Expense")
+        for data in self.params["expenses"]:
+            expense = expense_from_dict(data)
+            yield ui.click(desc="Add expense")
+            yield ui.type(expense.name, id="edt_name")
+            yield ui.type(f"{expense.amount_cents / 100:.2f}", id="edt_amount")
+            yield ui.click(id="spinner_category")
+            yield ui.click(expense.category, cls="RadioButton")
+            yield ui.type(expense.note, id="edt_note")
+            yield from ui.scroll_to(id="btn_save")
+            yield ui.click(id="btn_save")
+
+
+class ExpenseAddSingle(_ExpenseAdd):
+    """Add one expense (name, amount, category, note) through the entry form."""
+
+    complexity = 1.2
+    n_targets = 1
+    difficulty = "easy"
+
+
+class ExpenseAddMultiple(_ExpenseAdd):
+    """Add three expenses, one form each."""
+
+    complexity = 6.0
+    n_targets = 3
+    difficulty = "medium"
+
+
+class _ExpenseDelete(_ExpenseTask):
+    abstract = True
+    template = "Delete the following expenses from {app}: {names}."
+    n_targets = 1
+    n_noise = 6
+    family = "expense_delete"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = delete_params(rng, cls.n_targets, cls.n_noise)
+        params["app"] = APP_NAME
+        params["names"] = ", ".join(d["name"] for d in params["expenses"])
+        return params
+
+    def _initial_targets(self) -> list[Expense]:
+        return [expense_from_dict(d) for d in self.params["expenses"]]
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        before = self._before()
+        names = {d["name"] for d in self.params["expenses"]}
+        target_ids = {i for i, e in before.items() if e.name in names}
+        return float(removed_exactly(before, self._after(device), target_ids))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Pro Expense")
+        names = [d["name"] for d in self.params["expenses"]]
+        for k, name in enumerate(names):
+            yield from ui.scroll_to(name, id="tv_name", within={"id": "rv_expense"})
+            yield ui.long_press(name, id="tv_name") if k == 0 else ui.click(name, id="tv_name")
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete", cls="Button")
+
+
+class ExpenseDeleteSingle(_ExpenseDelete):
+    """Delete one named expense."""
+
+    complexity = 1.0
+    n_targets = 1
+    difficulty = "easy"
+
+
+class ExpenseDeleteMultiple(_ExpenseDelete):
+    """Delete three named expenses (multi-select)."""
+
+    complexity = 2.0
+    n_targets = 3
+    n_noise = 5
+    difficulty = "easy"
+
+
+class ExpenseDeleteDuplicates(_ExpenseTask):
+    """Delete all but one copy of an exactly duplicated expense."""
+
+    template = ("Delete all but one of any expenses in {app} that are exact duplicates, ensuring at least "
+                "one instance of each unique expense remains.")
+    complexity = 1.2
+    difficulty = "medium"
+    family = "expense_dedup"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = duplicate_params(rng, n_noise=5)
+        params["app"] = APP_NAME
+        return params
+
+    def _initial_targets(self) -> list[Expense]:
+        return [expense_from_dict(d) for d in self.params["expenses"]]
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(deduplicated(self._before(), self._after(device), Expense.content))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Pro Expense")
+        rows = rows_on_screen(ui, "tv_name", ("tv_date", "tv_amount"))
+        seen: set[tuple[str, str, str]] = set()
+        duplicate = None
+        for row in rows:
+            key = (row["tv_name"], row.get("tv_date", ""), row.get("tv_amount", ""))
+            if key in seen:
+                duplicate = row
+                break
+            seen.add(key)
+        if duplicate is None:
+            raise OracleError("no duplicate expense rows on screen")
+        yield JSONAction(action_type="long_press", index=duplicate["index"])
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete", cls="Button")
