@@ -70,7 +70,7 @@ def test_filled_slots_make_one_candidate_per_value():
     assert [c.action.app_name for c in cands if c.kind == "open_app"] == ["Contacts"]
     assert [c.action.text for c in cands if c.kind == "answer"] == ["42"]
     assert all(not c.is_abstract for c in cands)
-    assert find_candidate(cands, JSONAction("input_text", index=0, text="bo")).value == "Bo"
+    assert find_candidate(cands, JSONAction("input_text", index=0, text="bo", clear_text=True)).value == "Bo"
     assert find_candidate(cands, JSONAction("input_text", index=0, text="Cy")) is None
 
 

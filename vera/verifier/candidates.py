@@ -104,11 +104,13 @@ _KEYWORD = re.compile(
     r"description|label|to|as|with|reads?)\s*:?\s+", re.IGNORECASE)
 _PHRASE = re.compile(r"(.+?)(?=$|[.;!?](?:\s|$)|,\s|\s+(?:and|with|to|in|on|then|for|from|at|by|saying)\s)",
                      re.IGNORECASE)
+_SEGMENT_SPLIT = re.compile(r"\n|;|,\s|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
+_KEY_PREFIX = re.compile(r"^[\w ]{1,30}:\s*")
 _STOPWORDS = frozenset(
     "a an the in on at to of for and or with from by is are was be it its this that then open add "
     "create set go make new delete remove what which who how when where please tap click use find app "
     "i my me you your".split())
-_MAX_VALUES = 40
+_MAX_VALUES = 48
 
 
 def _clean(value: str) -> str:
@@ -131,7 +133,8 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
     """Concrete values a text slot may take, from a goal or a screen text, most specific first.
 
     Quoted strings, e-mails, URLs, phone numbers, dates, times, file names, names after words like
-    "named"/"titled", runs of capitalized words (and each word of a run), then numbers.
+    "named"/"titled", list items and "key: value" fields, runs of capitalized words (and each word of a
+    run), then numbers.
     """
     if not text:
         return []
@@ -146,6 +149,10 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
         phrase = _PHRASE.match(text, keyword.end())
         if phrase is not None and phrase.group(1)[:1] not in "\"'“”" and len(phrase.group(1).split()) <= 8:
             _add(values, seen, phrase.group(1).strip("\"'“”"))
+    for segment in _SEGMENT_SPLIT.split(text):
+        segment = _KEY_PREFIX.sub("", segment.strip())
+        if segment and segment != text.strip() and len(segment.split()) <= 6:
+            _add(values, seen, segment)
     for match in _CAPITALIZED.finditer(text):
         run = match.group(0)
         if match.start() == 0 or text[match.start() - 2: match.start()].strip() in (".", "!", "?", ":"):
@@ -233,7 +240,7 @@ def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> li
             for value in slots.text:
                 out.append(Candidate(
                     T.INPUT_TEXT, _json({"action_type": T.INPUT_TEXT, "text": value, "index": index}),
-                    JSONAction(action_type=T.INPUT_TEXT, text=value, index=index), index,
+                    JSONAction(action_type=T.INPUT_TEXT, text=value, index=index, clear_text=True), index,
                     target=target, value=value))
         else:
             out.append(Candidate(
