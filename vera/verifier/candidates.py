@@ -104,6 +104,9 @@ _KEYWORD = re.compile(
     r"description|label|to|as|with|reads?)\s*:?\s+", re.IGNORECASE)
 _PHRASE = re.compile(r"(.+?)(?=$|[.;!?](?:\s|$)|,\s|\s+(?:and|with|to|in|on|then|for|from|at|by|saying)\s)",
                      re.IGNORECASE)
+_OBJECT_NAME = re.compile(
+    r"(?=\b(?:my|the|called|named|titled)\s+(.+?)\s+(?:event|note|task|contact|file|recipe|expense|"
+    r"folder|recording|alarm|entry|item|list|message|conversation)s?\b)", re.IGNORECASE)  # overlapping
 _SEGMENT_SPLIT = re.compile(r"\n|;|,\s|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
 _KEY_PREFIX = re.compile(r"^[\w ]{1,30}:\s*")
 _STOPWORDS = frozenset(
@@ -149,6 +152,9 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
         phrase = _PHRASE.match(text, keyword.end())
         if phrase is not None and phrase.group(1)[:1] not in "\"'“”" and len(phrase.group(1).split()) <= 8:
             _add(values, seen, phrase.group(1).strip("\"'“”"))
+    for match in _OBJECT_NAME.finditer(text):
+        if len(match.group(1).split()) <= 5:
+            _add(values, seen, match.group(1))
     for segment in _SEGMENT_SPLIT.split(text):
         segment = _KEY_PREFIX.sub("", segment.strip())
         if segment and segment != text.strip() and len(segment.split()) <= 6:
@@ -179,6 +185,13 @@ def screen_values(elements: Sequence[UIElement], *, limit: int = _MAX_VALUES) ->
         for raw in (element.text, element.content_description):
             if raw:
                 _add(values, seen, raw)
+    groups: dict[str, list[str]] = {}
+    for element in elements:
+        if element.resource_id and element.text and not element.is_editable and not is_keyboard(element):
+            groups.setdefault(element.resource_id, []).append(element.text)
+    for texts in groups.values():  # list answers: every item of one list, in screen order
+        if 2 <= len(texts) <= 12:
+            _add(values, seen, ", ".join(texts))
     for element in elements:
         if is_keyboard(element):
             continue
