@@ -21,7 +21,7 @@ from vera.env.android.sim.apps.calendar_model import (
 from vera.env.android.sim.apps.expense_model import added_correctly, fuzzy_equal, removed_exactly
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import rows_on_screen
+from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
@@ -177,17 +177,17 @@ class _AddEvent(_CalendarTask):
         yield ui.type(event.description, id="event_description")
         yield from ui.scroll_to(id="event_start_date")
         yield ui.click(id="event_start_date")
-        yield from _pick_date(ui, event.start.date())
+        yield from pick_date(ui, event.start.date())
         yield ui.click(id="event_start_time")
-        yield from _pick_time(ui, event.start.hour, event.start.minute)
+        yield from pick_time(ui, event.start.hour, event.start.minute)
         end_text = f"{event.end:%H:%M}"
         if ui.element(id="event_end_time").text != end_text:
             yield ui.click(id="event_end_time")
-            yield from _pick_time(ui, event.end.hour, event.end.minute)
+            yield from pick_time(ui, event.end.hour, event.end.minute)
         yield ui.click(desc="Save")
 
 
-def _pick_date(ui: UI, day: date) -> Iterator[JSONAction]:
+def pick_date(ui: UI, day: date) -> Iterator[JSONAction]:
     """In an open date picker: flip to the month, tap the day, OK."""
     wanted_month = f"{day:%B %Y}"
     for _ in range(24):
@@ -200,7 +200,7 @@ def _pick_date(ui: UI, day: date) -> Iterator[JSONAction]:
     yield ui.click("OK")
 
 
-def _pick_time(ui: UI, hour: int, minute: int) -> Iterator[JSONAction]:
+def pick_time(ui: UI, hour: int, minute: int) -> Iterator[JSONAction]:
     """In an open clock-face time picker: tap the hour, then the minute (multiples of five), OK."""
     yield ui.click(str(hour) if hour else "00", id="radial_number")
     yield ui.click(f"{minute:02d}", id="radial_number")
@@ -344,10 +344,10 @@ class SimpleCalendarNextEvent(_CalendarTask):
         yield from self._open_day(ui, TODAY)
         rows = rows_on_screen(ui, "event_item_title", ("event_item_time",))
         now = f"{DEVICE_NOW:%H:%M}"
-        upcoming = [r for r in rows if r.get("event_item_time", "")[:5] >= now]
+        upcoming = [r for r in rows if field_text(r, "event_item_time")[:5] >= now]
         if not upcoming:
             raise OracleError("no event later today on the day view")
-        yield ui.answer(upcoming[0]["event_item_title"])
+        yield ui.answer(upcoming[0]["text"])
 
 
 class SimpleCalendarLocationOfEvent(_CalendarTask):

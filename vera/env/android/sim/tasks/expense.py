@@ -75,24 +75,33 @@ def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
 
 # --- screen reading shared by this package's oracles -------------------------------------------------
 def rows_on_screen(ui: UI, key_id: str, field_ids: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Group list-row texts: one dict per `key_id` element (its text under ``key_id``, its element index
-    under ``"index"``) with the texts of `field_ids` elements that sit in the same row (below its top
-    edge and above the next row's)."""
+    """Group a list's elements by row, from the screen alone.
+
+    One dict per `key_id` element: ``"index"`` its element index, ``"text"`` its text, and for each of
+    `field_ids` the `UIElement` with that id in the same row (its centre below the key's top edge and
+    above the next key's), when there is one.
+    """
     elements = ui.elements
     keys = ui.matches(id=key_id)
-    rows: list[dict[str, Any]] = [{"index": i, key_id: elements[i].text or ""} for i in keys]
-    tops = [elements[i].bbox_pixels.y_min if elements[i].bbox_pixels else 0 for i in keys]
+    rows: list[dict[str, Any]] = [{"index": i, "text": elements[i].text or ""} for i in keys]
+    tops = [elements[i].bbox_pixels.y_min if elements[i].bbox_pixels else 0.0 for i in keys]
     for field_id in field_ids:
         for i in ui.matches(id=field_id):
             box = elements[i].bbox_pixels
             if box is None:
                 continue
             center = (box.y_min + box.y_max) / 2
-            owner = max((k for k, top in enumerate(tops) if top - 10 <= center), default=None,
-                        key=lambda k: tops[k])
-            if owner is not None:
-                rows[owner].setdefault(field_id, elements[i].text or "")
+            above = [k for k, top in enumerate(tops) if top - 10 <= center]
+            if above:
+                owner = max(above, key=lambda k: tops[k])
+                rows[owner].setdefault(field_id, elements[i])
     return rows
+
+
+def field_text(row: dict[str, Any], field_id: str) -> str:
+    """The text of a row's field (empty when the row has none)."""
+    element = row.get(field_id)
+    return (element.text or "") if element is not None else ""
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -250,7 +259,7 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
         seen: set[tuple[str, str, str]] = set()
         duplicate = None
         for row in rows:
-            key = (row["tv_name"], row.get("tv_date", ""), row.get("tv_amount", ""))
+            key = (row["text"], field_text(row, "tv_date"), field_text(row, "tv_amount"))
             if key in seen:
                 duplicate = row
                 break

@@ -6,10 +6,13 @@ Params are JSON-friendly: to-do items travel as dicts with ISO due dates.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vera.env.android.sim.apps.calendar_model import DEVICE_NOW, spoken_date
+from vera.env.android.sim.apps.expense_model import added_correctly, fuzzy_equal, removed_exactly
 from vera.env.android.sim.apps.todo_model import (
     PRIORITY_HIGH,
     PRIORITY_LOW,
@@ -17,7 +20,16 @@ from vera.env.android.sim.apps.todo_model import (
     PRIORITY_NONE,
     TODO_TITLES,
     Todo,
+    due_label,
 )
+from vera.env.android.sim.oracle import UI
+from vera.env.android.sim.task import Task
+from vera.env.android.sim.tasks.calendar import pick_date, titles_answer_ok
+from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
+from vera.env.android.types import JSONAction
+
+if TYPE_CHECKING:
+    from vera.env.android.sim.device import SimDroid
 
 APP_NAME = "tasks"
 TODAY = DEVICE_NOW.date()
@@ -97,3 +109,232 @@ def existing_item_params(rng: random.Random) -> dict[str, Any]:
     target = Todo(pool.take(), _other_day(rng, TODAY), rng.choice((PRIORITY_HIGH, PRIORITY_NONE)))
     noise = _noise(rng, pool, 5, TODAY, completed=False)
     return {"title": target.title, "open": [todo_to_dict(target)], "noise": [todo_to_dict(t) for t in noise]}
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+class _TodoTask(Task):
+    """Shared setup: a fresh task list holding the task's items, in shuffled entry order."""
+
+    abstract = True
+    app_names = (APP_NAME,)
+    before: dict[int, Todo]
+
+    def initialize(self, device: SimDroid) -> None:
+        app = device.app(APP_NAME)
+        app.reset()
+        items = [todo_from_dict(d) for key in ("open", "done", "noise") for d in self.params.get(key, [])]
+        random.Random(self.params.get("seed", 0)).shuffle(items)
+        for item in items:
+            app.state.add(item)
+        self.before = app.state.snapshot()
+
+    def _after(self, device: SimDroid) -> dict[int, Todo]:
+        return device.app(APP_NAME).state.snapshot()
+
+    def _target_id(self) -> int:
+        ids = [i for i, t in self.before.items() if t.title == self.params["title"]]
+        return ids[0] if len(ids) == 1 else -1
+
+
+def _list_rows(ui: UI) -> list[dict[str, Any]]:
+    return rows_on_screen(ui, "task_title", ("due_date", "completeBox"))
+
+
+def _is_checked(row: dict[str, Any]) -> bool:
+    box = row.get("completeBox")
+    return bool(box is not None and box.is_checked)
+
+
+def _priority(row: dict[str, Any]) -> str:
+    box = row.get("completeBox")
+    return (box.content_description or "") if box is not None else ""
+
+
+def _due_chip(params: dict[str, Any]) -> str:
+    return due_label(date.fromisoformat(params["day"]), TODAY)
+
+
+class _TitlesAnswer(_TodoTask):
+    abstract = True
+    complexity = 1.0
+    family = "tasks_due_on_date"
+    answer_key = "open"
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(titles_answer_ok(answer, [d["title"] for d in self.params[self.answer_key]]))
+
+
+class TasksDueOnDate(_TitlesAnswer):
+    """IR: the incomplete items due on a date."""
+
+    template = ("What tasks do I have due {date} in Tasks app? Answer with the titles only. If there are "
+                "multiples titles, format your answer in a comma separated list.")
+    difficulty = "easy"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return on_date_params(rng, n_open=rng.randint(1, 3), n_done=0)
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        chip = _due_chip(self.params)
+        yield ui.answer(", ".join(r["text"] for r in _list_rows(ui) if field_text(r, "due_date") == chip))
+
+
+class TasksIncompleteTasksOnDate(_TitlesAnswer):
+    """IR: the incomplete items due on a date, while completed ones for that date exist (hidden)."""
+
+    template = ("What incomplete tasks do I have still have to do by {date} in Tasks app? Answer with the titles "
+                "only. If there are multiples titles, format your answer in a comma separated list.")
+    difficulty = "easy"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return on_date_params(rng, n_open=rng.randint(1, 2), n_done=rng.randint(1, 2))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        chip = _due_chip(self.params)
+        rows = [r for r in _list_rows(ui) if field_text(r, "due_date") == chip and not _is_checked(r)]
+        yield ui.answer(", ".join(r["text"] for r in rows))
+
+
+class TasksCompletedTasksForDate(_TitlesAnswer):
+    """IR: the completed items due on a date (the list hides them until "Show completed")."""
+
+    template = ("Which tasks have I completed for {date} in Tasks app? Answer with the titles only. If there are "
+                "multiples titles, format your answer in a comma separated list.")
+    difficulty = "medium"
+    answer_key = "done"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return on_date_params(rng, n_open=1, n_done=rng.randint(1, 2))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        yield ui.click(desc="More options")
+        yield ui.click("Show completed")
+        chip = _due_chip(self.params)
+        rows = [r for r in _list_rows(ui) if field_text(r, "due_date") == chip and _is_checked(r)]
+        yield ui.answer(", ".join(r["text"] for r in rows))
+
+
+class TasksHighPriorityTasks(_TitlesAnswer):
+    """IR: the incomplete high-priority items."""
+
+    template = ("What are my high priority tasks in Tasks app? Answer with the titles only. If there are "
+                "multiples titles, format your answer in a comma separated list.")
+    difficulty = "medium"
+    family = "tasks_high_priority"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return high_priority_params(rng)
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        yield ui.answer(", ".join(r["text"] for r in _list_rows(ui) if _priority(r) == "High priority"))
+
+
+class TasksAddTaskWithDueDate(_TodoTask):
+    """vera: create an item with a title and a due date (date picker)."""
+
+    template = "In the Tasks app, create a new task titled '{title}' that is due {date}."
+    complexity = 1.6
+    difficulty = "medium"
+    family = "tasks_add"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return add_params(rng)
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        wanted = Todo(self.params["title"], date.fromisoformat(self.params["day"]))
+
+        def matches(actual: Todo, target: Todo) -> bool:
+            return fuzzy_equal(actual.title, target.title) and actual.due == target.due and not actual.completed
+
+        return float(added_correctly(self.before, self._after(device), [wanted], matches))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        day = date.fromisoformat(self.params["day"])
+        yield ui.open_app("Tasks")
+        yield ui.click(desc="Create task")
+        yield ui.type(self.params["title"], id="task_name")
+        yield ui.click(desc="Due date")
+        yield from pick_date(ui, day)
+        yield ui.click(desc="Save")
+
+
+class TasksMarkTaskComplete(_TodoTask):
+    """vera: tick one item's check box."""
+
+    template = "Mark the task '{title}' as completed in the Tasks app."
+    complexity = 1.0
+    difficulty = "easy"
+    family = "tasks_complete"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return existing_item_params(rng)
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        target = self._target_id()
+        after = self._after(device)
+        expected = {i: (replace(t, completed=True) if i == target else t) for i, t in self.before.items()}
+        return float(target in after and after == expected)
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        row = next(r for r in _list_rows(ui) if r["text"] == self.params["title"])
+        box = ui.elements.index(row["completeBox"])
+        yield JSONAction(action_type="click", index=box)
+
+
+class TasksDeleteTask(_TodoTask):
+    """vera: delete one item from its editor."""
+
+    template = "Delete the task '{title}' from the Tasks app."
+    complexity = 1.0
+    difficulty = "easy"
+    family = "tasks_delete"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return existing_item_params(rng)
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(removed_exactly(self.before, self._after(device), {self._target_id()}))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        yield ui.click(self.params["title"], id="task_title")
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete")
+
+
+class TasksSetHighPriority(_TodoTask):
+    """vera: raise one item's priority to High in its editor."""
+
+    template = "In the Tasks app, set the priority of the task '{title}' to high."
+    complexity = 1.2
+    difficulty = "easy"
+    family = "tasks_edit_priority"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = existing_item_params(rng)
+        params["open"][0]["priority"] = rng.choice((PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE))
+        return params
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        target = self._target_id()
+        expected = {i: (replace(t, priority=PRIORITY_HIGH) if i == target else t) for i, t in self.before.items()}
+        return float(target != -1 and self._after(device) == expected)
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        yield ui.click(self.params["title"], id="task_title")
+        yield ui.click("High", cls="RadioButton")
+        yield ui.click(desc="Save")
