@@ -1,0 +1,1 @@
+"""SimDroid apps: one module per app (found by `vera.env.android.sim.registry`). See ../APPS.md."""

@@ -1,0 +1,1 @@
+"""SimDroid tasks: one module per app or theme (found by `vera.env.android.sim.registry`). See ../APPS.md."""

@@ -1,0 +1,75 @@
+"""Emit a laid-out view tree as `uiautomator dump` XML.
+
+The attribute set and order are uiautomator's: ``index text resource-id class package content-desc
+checkable checked clickable enabled focusable focused scrollable long-clickable password selected
+bounds`` (plus ``hint`` on text fields that have one, as newer uiautomator versions add). Only views
+that are shown (inside their scrolling parent's viewport) are emitted, with their clipped bounds;
+decorative spacers and dividers are left out.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import quoteattr
+
+from vera.env.android.sim.layout import Box
+from vera.env.android.sim.toolkit.views import EditText, View
+
+_BOOL = ("false", "true")
+
+
+def _q(text: str) -> str:
+    return quoteattr(text) if text else '""'
+
+
+def resource_id(package: str, view_id: str) -> str:
+    """``"title"`` -> ``"com.android.settings:id/title"``; ids with a colon are kept (``android:id/..``)."""
+    if not view_id:
+        return ""
+    return view_id if ":" in view_id else f"{package}:id/{view_id}"
+
+
+def node_xml(view: View, index: int, package: str, out: list[str]) -> None:
+    """Append `view` (and its shown children) as <node> elements."""
+    x1, y1, x2, y2 = view.bounds
+    text = view.text
+    hint = ""
+    password = False
+    if isinstance(view, EditText):
+        hint = view.hint
+        password = view.password
+    out.append(
+        f'<node index="{index}" text={_q(text)} resource-id={_q(resource_id(package, view.id))} '
+        f'class="{view.class_name}" package="{package}" content-desc={_q(view.desc)} '
+        f'checkable="{_BOOL[view.checkable]}" checked="{_BOOL[view.checked]}" '
+        f'clickable="{_BOOL[view.enabled and view.clickable]}" enabled="{_BOOL[view.enabled]}" '
+        f'focusable="{_BOOL[view.focusable]}" focused="{_BOOL[view.focused]}" '
+        f'scrollable="{_BOOL[view.scrollable]}" long-clickable="{_BOOL[view.enabled and view.long_clickable]}" '
+        f'password="{_BOOL[password]}" selected="{_BOOL[view.selected]}" '
+        + (f"hint={_q(hint)} " if hint else "")
+        + f'bounds="[{x1},{y1}][{x2},{y2}]"'
+    )
+    children = [c for c in view.children if c.shown and not c.decorative]
+    if not children:
+        out.append(" />")
+        return
+    out.append(">")
+    for i, child in enumerate(children):
+        node_xml(child, i, package, out)
+    out.append("</node>")
+
+
+def hierarchy_xml(windows: list[tuple[View, str]], screen: Box) -> str:
+    """The whole dump: a screen-sized decor FrameLayout per window holding its content tree."""
+    out = ['<?xml version=\'1.0\' encoding=\'UTF-8\' standalone=\'yes\' ?><hierarchy rotation="0">']
+    x1, y1, x2, y2 = screen
+    for root, package in windows:
+        out.append(
+            f'<node index="0" text="" resource-id="" class="android.widget.FrameLayout" package="{package}" '
+            'content-desc="" checkable="false" checked="false" clickable="false" enabled="true" '
+            'focusable="false" focused="false" scrollable="false" long-clickable="false" password="false" '
+            f'selected="false" bounds="[{x1},{y1}][{x2},{y2}]">'
+        )
+        node_xml(root, 0, package, out)
+        out.append("</node>")
+    out.append("</hierarchy>")
+    return "".join(out)
