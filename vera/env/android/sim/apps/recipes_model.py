@@ -90,6 +90,14 @@ class RecipeBook:
                 return True
         return False
 
+    def replace(self, recipe_id: int, recipe: Recipe) -> bool:
+        """Overwrite a recipe in place (an edit); False when no such row exists."""
+        for row in self.rows:
+            if row.recipe_id == recipe_id:
+                row.recipe = recipe
+                return True
+        return False
+
     def get(self, recipe_id: int) -> Recipe | None:
         return next((r.recipe for r in self.rows if r.recipe_id == recipe_id), None)
 

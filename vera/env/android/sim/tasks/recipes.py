@@ -7,9 +7,19 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes
+from vera.env.android.sim.apps.expense_model import added_correctly, deduplicated, removed_exactly
+from vera.env.android.sim.apps.recipes import FIELDS
+from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, recipe_matches
+from vera.env.android.sim.oracle import UI, OracleError
+from vera.env.android.sim.task import Task
+from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
+from vera.env.android.types import JSONAction
+
+if TYPE_CHECKING:
+    from vera.env.android.sim.device import SimDroid
 
 APP_NAME = "broccoli app"
 
@@ -52,3 +62,160 @@ def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
     rows = distinct_recipes(rng, n_noise + 1)
     target = rows.pop()
     return {"recipes": [recipe_to_dict(target)] * 2, "noise": [recipe_to_dict(r) for r in rows]}
+
+
+# --- tasks -----------------------------------------------------------------------------------------
+class _RecipeTask(Task):
+    """Shared setup: a fresh recipe book holding the task's recipes and noise."""
+
+    abstract = True
+    app_names = (APP_NAME,)
+    before: dict[int, Recipe]
+
+    def initialize(self, device: SimDroid) -> None:
+        app = device.app(APP_NAME)
+        app.reset()
+        recipes = [recipe_from_dict(d) for d in self.params.get("noise", [])] + self._initial_targets()
+        random.Random(self.params.get("seed", 0)).shuffle(recipes)
+        for recipe in recipes:
+            app.state.add(recipe)
+        self.before = app.state.snapshot()
+
+    def _initial_targets(self) -> list[Recipe]:
+        return [recipe_from_dict(d) for d in self.params["recipes"]]
+
+    def _after(self, device: SimDroid) -> dict[int, Recipe]:
+        return device.app(APP_NAME).state.snapshot()
+
+
+class _RecipeAdd(_RecipeTask):
+    abstract = True
+    template = "Add the following recipes into the Broccoli app: {recipe_text}"
+    family = "recipe_add"
+    n_targets = 1
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = add_params(rng, cls.n_targets, n_noise=10)
+        params["recipe_text"] = recipes_as_text([recipe_from_dict(d) for d in params["recipes"]],
+                                                params["text_format"])
+        return params
+
+    def _initial_targets(self) -> list[Recipe]:
+        return []
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        wanted = [recipe_from_dict(d) for d in self.params["recipes"]]
+        return float(added_correctly(self.before, self._after(device), wanted, recipe_matches))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        for data in self.params["recipes"]:
+            recipe = recipe_from_dict(data)
+            yield ui.click(desc="Add recipe")
+            for attribute, view_id, _hint, _multi in FIELDS:
+                value = getattr(recipe, attribute)
+                if not value:
+                    continue
+                yield from ui.scroll_to(id=view_id, within={"id": "edit_scroll"})
+                yield ui.type(value, id=view_id)
+            yield ui.click(desc="Save")
+
+
+class RecipeAddSingleRecipe(_RecipeAdd):
+    """Add one recipe through the editor."""
+
+    complexity = 2.4
+    difficulty = "easy"
+    n_targets = 1
+
+
+class RecipeAddMultipleRecipes(_RecipeAdd):
+    """Add three recipes, one editor each."""
+
+    complexity = 6.0
+    difficulty = "medium"
+    n_targets = 3
+
+
+class _RecipeDelete(_RecipeTask):
+    abstract = True
+    template = "Delete the following recipes from Broccoli app: {titles}."
+    family = "recipe_delete"
+    n_targets = 1
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = delete_params(rng, cls.n_targets, n_noise=5)
+        params["titles"] = ", ".join(d["title"] for d in params["recipes"])
+        return params
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        titles = {d["title"] for d in self.params["recipes"]}
+        target = {i for i, r in self.before.items() if r.title in titles}
+        return float(removed_exactly(self.before, self._after(device), target))
+
+
+class RecipeDeleteSingleRecipe(_RecipeDelete):
+    """Delete one recipe from its detail screen (More options, Delete, confirm)."""
+
+    complexity = 1.0
+    difficulty = "easy"
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        title = self.params["recipes"][0]["title"]
+        yield ui.open_app("Broccoli")
+        yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
+        yield ui.click(title, id="card_text_view_title")
+        yield ui.click(desc="More options")
+        yield ui.click("Delete")
+        yield ui.click("Delete", cls="Button")
+
+
+class RecipeDeleteMultipleRecipes(_RecipeDelete):
+    """Delete three recipes (long press to select, then Delete)."""
+
+    complexity = 2.4
+    difficulty = "easy"
+    n_targets = 3
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        for k, data in enumerate(self.params["recipes"]):
+            title = data["title"]
+            yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
+            yield ui.long_press(title, id="card_text_view_title") if k == 0 else \
+                ui.click(title, id="card_text_view_title")
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete", cls="Button")
+
+
+class RecipeDeleteDuplicateRecipes(_RecipeTask):
+    """Delete all but one copy of an exactly duplicated recipe."""
+
+    template = ("Delete all but one of any recipes in the Broccoli app that are exact duplicates, ensuring at "
+                "least one instance of each unique recipe remains")
+    complexity = 1.0
+    difficulty = "easy"
+    family = "recipe_dedup"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return duplicate_params(rng, n_noise=5)
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(deduplicated(self.before, self._after(device), Recipe.content))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        rows = rows_on_screen(ui, "card_text_view_title", ("card_text_view_description",))
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            key = (row["text"], field_text(row, "card_text_view_description"))
+            if key in seen:
+                yield JSONAction(action_type="long_press", index=row["index"])
+                yield ui.click(desc="Delete")
+                yield ui.click("Delete", cls="Button")
+                return
+            seen.add(key)
+        raise OracleError("no duplicate recipe cards on screen")
