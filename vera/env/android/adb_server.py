@@ -36,7 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from vera.env.android.adb import ADB_KEYBOARD_IME, DEFAULT_DUMP_PATH, decode_input_text
+from vera.env.android.adb import ADB_KEYBOARD_IME, DEFAULT_DUMP_PATH, AdbDevice, decode_input_text
 from vera.env.android.apps import find_app, label_for_package, looks_like_package
 from vera.env.android.device import Device
 from vera.errors import VeraError
@@ -442,12 +442,18 @@ class DeviceShell:
             raise ShellExit(1, "simdroid: this device has no task registry attached\n")
         if args[:2] == ["task", "init"] and len(args) == 4:
             return (hooks.init(args[2], int(args[3])) + "\n").encode()
-        if args[:2] == ["task", "check"] and len(args) in (3, 4):
-            return f"{hooks.check(args[2], args[3] if len(args) == 4 else '')}\n".encode()
+        if args[:2] == ["task", "check"] and len(args) in (3, 4, 5):
+            answer = args[3] if len(args) == 4 else ""
+            if len(args) == 5 and args[3] == "--b64":
+                answer = base64.b64decode(args[4]).decode("utf-8")
+            return f"{hooks.check(args[2], answer)}\n".encode()
         if args[:2] == ["task", "teardown"] and len(args) == 3:
             hooks.teardown(args[2])
             return b""
-        raise ShellExit(1, "usage: simdroid task init TASK SEED | check TASK [ANSWER] | teardown TASK\n")
+        if args[:1] == ["coverage"] and callable(getattr(hooks, "coverage", None)):
+            return f"{hooks.coverage()}\n".encode()
+        raise ShellExit(1, "usage: simdroid task init TASK SEED | task check TASK [ANSWER | --b64 B64] | task teardown TASK"
+                           " | coverage\n")
 
 
 # --- the protocol server -----------------------------------------------------------------------------
@@ -557,8 +563,8 @@ class AdbServer:
             raise VeraError(f"cannot listen on {self.host}:{self._requested_port} ({exc}); is another adb "
                             "server there? pick another --port") from exc
         self._server.adb = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="vera-adb-server",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="vera-adb-server", daemon=True)
         self._thread.start()
         return self
 
@@ -799,3 +805,93 @@ def emulator_serials(count: int, first_port: int = 5554) -> list[str]:
 
 def describe(server: AdbServer) -> dict[str, Any]:
     return {"host": server.host, "port": server.port, "devices": sorted(server.devices)}
+
+
+# --- SimDroid behind the server ------------------------------------------------------------------------
+class SimDroidTaskHooks:
+    """``simdroid task ...`` for a served SimDroid: a fresh phone per task, as the native suite does."""
+
+    def __init__(self, served: ServedDevice) -> None:
+        self.served = served
+        self.instance: Any = None
+        self.task_name = ""
+
+    def init(self, task: str, seed: int) -> str:
+        from vera.env.android.sim.device import SimDroid
+        from vera.env.android.sim.registry import get_task_class
+
+        instance = get_task_class(task).from_seed(seed)
+        device = SimDroid(serial=self.served.serial)
+        instance.initialize(device)
+        device.go_home_and_reset()
+        with self.served.lock:
+            self.served.device = device
+            self.served.files.clear()
+            self.served.settings["secure/default_input_method"] = LATIN_IME
+        self.instance, self.task_name = instance, task
+        return instance.goal
+
+    def _current(self, task: str) -> Any:
+        if self.instance is None or self.task_name != task:
+            raise ShellExit(1, f"simdroid: task {task!r} was not initialised on this device; run "
+                               f"`simdroid task init {task} SEED` first\n")
+        return self.instance
+
+    def check(self, task: str, answer: str) -> float:
+        return float(self._current(task).is_successful(self.served.device, answer))
+
+    def teardown(self, task: str) -> None:
+        self._current(task)
+        self.instance = None
+
+    def coverage(self) -> int:
+        coverage = getattr(self.served.device, "coverage", None)
+        return len(coverage()) if callable(coverage) else 0
+
+
+def serve_simdroid(count: int = 1, *, port: int = 5037, first_emulator_port: int = 5554,
+                   adb_keyboard: bool = True) -> AdbServer:
+    """An adb server (not yet started) with `count` SimDroid phones named emulator-5554, -5556, ..."""
+    from vera.env.android.sim.device import SimDroid
+
+    server = AdbServer(port=port)
+    for serial in emulator_serials(count, first_emulator_port):
+        served = ServedDevice(serial, SimDroid(serial=serial), adb_keyboard=adb_keyboard)
+        served.hooks = SimDroidTaskHooks(served)
+        server.add_device(served)
+    return server
+
+
+class SimDroidOverAdb(AdbDevice):
+    """The client side: an `AdbDevice` whose phone is a served SimDroid, with task set-up over adb.
+
+    The SimDroid suite uses it for ``--device adb``: ``init_task`` and ``check_task`` run
+    ``simdroid task init/check`` on the device (as AndroidWorld sets and reads device state through adb),
+    everything else is the plain adb path any phone takes.
+    """
+
+    def __init__(self, serial: str | None = None, *, online_timeout_s: float = 30.0, **options: Any) -> None:
+        super().__init__(serial, **options)
+        self.online_timeout_s = online_timeout_s
+
+    def init_task(self, task: str, seed: int) -> str:
+        """Prepare a fresh phone for `task` (waiting for the device if it is restarting); the goal."""
+        self.wait_until_online(self.online_timeout_s)
+        return self.shell("simdroid", "task", "init", task, str(int(seed))).strip()
+
+    def check_task(self, task: str, answer: str = "") -> float:
+        payload = base64.b64encode(answer.encode("utf-8")).decode("ascii")
+        output = self.shell("simdroid", "task", "check", task, "--b64", payload).strip()
+        try:
+            return float(output.splitlines()[-1])
+        except (ValueError, IndexError) as exc:
+            raise VeraError(f"device {self.serial}: `simdroid task check {task}` answered {output[:200]!r}, "
+                            "not a score; is this a SimDroid served by `vera sim adb`?") from exc
+
+    def coverage_count(self) -> int:
+        output = self.shell("simdroid", "coverage", check=False).strip()
+        return int(output) if output.isdigit() else 0
+
+    def sleep(self, seconds: float) -> None:
+        """``sleep`` on the device: SimDroid advances its virtual clock, a phone really waits."""
+        self.shell("sleep", f"{max(0.0, float(seconds)):g}")
