@@ -36,3 +36,49 @@ def generate(
                                      "verified": verify}) + "\n")
     else:
         typer.echo(f"wrote {len(paths)} games to {out}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@app.command("diff")
+def diff(
+    data: Annotated[str | None, typer.Option("--data", help="ALFWorld data dir (default $ALFWORLD_DATA).")] = None,
+    split: Annotated[str, typer.Option("--split", help="train, eval_in_distribution, ...")] = "eval_in_distribution",
+    games: Annotated[int | None, typer.Option("--games", help="Only N games (all when omitted).")] = None,
+    walks: Annotated[int, typer.Option("--walks", help="Random walks per game, besides the walkthrough.")] = 3,
+    steps: Annotated[int, typer.Option("--steps", help="Commands per random walk.")] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random walks.")] = 0,
+    sample_seed: Annotated[int | None, typer.Option(
+        "--sample-seed", help="Pick the N games as a seeded random sample instead of the first N.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Append one JSON line per game here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object as the last line.")] = False,
+) -> None:
+    """Play every game in the fast engine and the real TextWorld env and count identical steps."""
+    import random
+
+    from vera.env.alfworld.data import NO_DATA_HINT, find_games, resolve_data_dir
+    from vera.env.alfworld.diff import diff_game, summarize
+    from vera.errors import DataError
+
+    root = resolve_data_dir(data)
+    if root is None:
+        raise DataError(f"no ALFWorld data to compare on; {NO_DATA_HINT}")
+    refs = find_games(root, split)
+    if sample_seed is not None:
+        random.Random(sample_seed).shuffle(refs)
+    if games is not None:
+        refs = refs[:games]
+    results = []
+    for index, ref in enumerate(refs):
+        result = diff_game(ref.path, walks=walks, steps=steps, seed=seed)
+        results.append(result)
+        if out is not None:
+            with open(out, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(result.to_dict()) + "\n")
+        if not as_json:
+            status = "ok" if result.steps == result.identical_steps and not result.error else "MISMATCH"
+            typer.echo(f"[{index + 1}/{len(refs)}] {ref.name}: {result.identical_steps}/{result.steps} {status}")
+    summary = summarize(results) | {"split": split, "walks": walks, "seed": seed}
+    if as_json:
+        sys.stdout.write(json.dumps(summary) + "\n")
+    else:
+        typer.echo(f"{summary['games']} games, {summary['steps']} steps, {summary['identical_steps']} identical, "
+                   f"{summary['mismatches']} mismatches")

@@ -217,12 +217,32 @@ def _convert(symbol: Any) -> Sym:
     if isinstance(symbol, tg.NonterminalSymbol):
         return Sym("n", text=str(symbol.symbol))
     if isinstance(symbol, tg.EvalSymbol):
-        return Sym("e", text=symbol.expression, code=compile(symbol.expression, "<grammar>", "eval"))
+        return Sym("e", text=symbol.expression, code=_compile_expression(symbol.expression))
     if isinstance(symbol, tg.ConditionalSymbol):
         return Sym("c", inner=_convert(symbol.expression), given=_compile_query(symbol.given))
     if isinstance(symbol, tg.ListSymbol):
         return Sym("l", inner=_convert(symbol.symbol))
     raise ValueError(f"unknown grammar symbol {symbol!r}")
+
+
+_ATTRIBUTE = re.compile(r"^\s*([A-Za-z_]\w*)\.(name|indefinite|definite|id)\s*$")
+_ARTICLE_NAME = re.compile(r"^\s*([A-Za-z_]\w*)\.indefinite\s*\+\s*' '\s*\+\s*\1\.name\s*$")
+_NAME_OR_ID = re.compile(r"^\s*([A-Za-z_]\w*)\.name\s+or\s+\1\.id\s*$")
+
+
+def _compile_expression(expression: str) -> Any:
+    """A function of the variables for a grammar expression; the common shapes skip `eval`."""
+    if match := _ATTRIBUTE.match(expression):
+        var, attribute = match.groups()
+        return lambda variables: str(getattr(variables[var], attribute))
+    if match := _ARTICLE_NAME.match(expression):
+        var = match.group(1)
+        return lambda variables: f"{variables[var].indefinite} {variables[var].name}"
+    if match := _NAME_OR_ID.match(expression):
+        var = match.group(1)
+        return lambda variables: str(variables[var].name or variables[var].id)
+    code = compile(expression, "<grammar>", "eval")
+    return lambda variables: str(eval(code, {}, dict(variables)))  # noqa: S307 - the game's own grammar
 
 
 def _parse_symbols(text: str) -> list[Sym]:
@@ -307,6 +327,8 @@ class CompiledGame:
     can_contain: frozenset[tuple[str, str]] = frozenset()
     has_help: bool = False
     command_cache: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    init_by_predicate: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    static_sorted: dict[str, dict[tuple[str | None, ...], list[tuple[str, ...]]]] = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -405,12 +427,16 @@ def _compile_game(path: str | None, data: Mapping[str, Any]) -> CompiledGame:
     for values in (*receptacles_at.values(), *receptacle_locations.values()):
         values.sort()
     walkthrough = data.get("walkthrough") or []
+    by_predicate: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for fact in init:
+        by_predicate[fact[0]].add(fact[1:])
     game = CompiledGame(
         path=path, data=data, types=types, init=init, goal=problem.goal, grammar=grammar,
         entities=entities, agent=agents[0], walkthrough=list(walkthrough),
         receptacles_at=dict(receptacles_at), receptacle_locations=dict(receptacle_locations),
         receptacle_type=receptacle_type, object_type=object_type, can_contain=frozenset(can_contain),
         has_help="help" in grammar.templates and "help" in domain_actions,
+        init_by_predicate={p: frozenset(v) for p, v in by_predicate.items()},
     )
     return game
 
@@ -425,38 +451,77 @@ _GRAMMAR_ONLY_ACTIONS = {
 # State, queries and text
 # --------------------------------------------------------------------------------------------------
 
-class _State:
-    """Facts as TextWorld's PddlState holds them: true facts plus 'not_' facts left by delete effects."""
+MUTABLE_PREDICATES = frozenset({
+    "atlocation", "opened", "checked", "inreceptacle", "holds", "holdsany", "objectatlocation", "isclean",
+    "ishot", "iscool", "ison", "istoggled", "issliced",
+})
+"""Predicates that alfred.pddl's effects change; the others are static for a whole game."""
 
-    __slots__ = ("facts", "game")
+
+class _State:
+    """Facts as TextWorld's PddlState holds them: true facts plus 'not_' facts left by delete effects.
+
+    Sorted fact lists (the order TextWorld's queries walk) are cached: per game for static predicates,
+    per state for the ones effects change (dropped when they change).
+    """
+
+    __slots__ = ("facts", "game", "_sorted")
 
     def __init__(self, game: CompiledGame, facts: dict[str, set[tuple[str, ...]]]) -> None:
         self.game = game
         self.facts = facts
+        self._sorted: dict[str, dict[tuple[str | None, ...], list[tuple[str, ...]]]] = {}
 
     @classmethod
     def initial(cls, game: CompiledGame) -> _State:
         facts: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-        for fact in game.init:
-            facts[fact[0]].add(fact[1:])
+        for pred, args in game.init_by_predicate.items():
+            facts[pred] = set(args)
         return cls(game, facts)
 
     def has(self, pred: str, *args: str) -> bool:
         return args in self.facts.get(pred, ())
 
+    def sorted_facts(self, pred: str, wanted: tuple[str | None, ...]) -> list[tuple[str, ...]]:
+        """Facts of `pred` whose argument types are `wanted`, sorted as TextWorld sorts Propositions."""
+        mutable = pred in MUTABLE_PREDICATES or pred.startswith("not_")
+        cache = self._sorted if mutable else self.game.static_sorted
+        by_types = cache.get(pred)
+        if by_types is None:
+            by_types = cache[pred] = {}
+        found = by_types.get(wanted)
+        if found is None:
+            types = self.game.types
+            found = [args for args in sorted(self.facts.get(pred, ()))
+                     if tuple(types.get(a) for a in args) == wanted]
+            by_types[wanted] = found
+        return found
+
     def add(self, pred: str, *args: str) -> None:
-        self.facts["not_" + pred].discard(args)
-        self.facts[pred].add(args)
+        negated = self.facts["not_" + pred]
+        if args in negated:
+            negated.discard(args)
+            self._sorted.pop("not_" + pred, None)
+        present = self.facts[pred]
+        if args not in present:
+            present.add(args)
+            self._sorted.pop(pred, None)
 
     def delete(self, pred: str, *args: str) -> None:
-        self.facts[pred].discard(args)
-        self.facts["not_" + pred].add(args)
+        present = self.facts[pred]
+        if args in present:
+            present.discard(args)
+            self._sorted.pop(pred, None)
+        negated = self.facts["not_" + pred]
+        if args not in negated:
+            negated.add(args)
+            self._sorted.pop("not_" + pred, None)
 
 
 def _assignments(state: _State, query: Query, mapping: dict[tuple[str, str], str]
                  ) -> Iterator[dict[tuple[str, str], str]]:
     """All bindings of a conjunctive query, in TextWorld's order (State.all_assignments)."""
-    types = state.game.types
+    wanted_by_depth = [tuple(t for _, t in params) for _, params in query]
     mapping = dict(mapping)
     used = set(mapping.values())
     seen = set(mapping)
@@ -471,10 +536,7 @@ def _assignments(state: _State, query: Query, mapping: dict[tuple[str, str], str
             yield dict(mapping)
             return
         pred, params = query[depth]
-        wanted = tuple(t for _, t in params)
-        for args in sorted(state.facts.get(pred, ())):
-            if len(args) != len(params) or tuple(types.get(a) for a in args) != wanted:
-                continue
+        for args in state.sorted_facts(pred, wanted_by_depth[depth]):
             ok = True
             for ph, var in zip(params, args, strict=True):
                 existing = mapping.get(ph)
@@ -504,7 +566,7 @@ def _derive(game: CompiledGame, sym: Sym, state: _State, variables: dict[str, En
     if kind == "n":
         return derive_rule(game, sym.text, state, variables, mapping)
     if kind == "e":
-        return str(eval(sym.code, {}, variables))  # noqa: S307 - compiled from the game's own grammar
+        return sym.code(variables)
     if kind == "c":
         assert sym.inner is not None
         if sym.given is None:
@@ -598,8 +660,8 @@ def _satisfy(state: _State, variables: list[tuple[str, str]], body: Any, binding
     free = {v for v, _ in variables}
     var_types = dict(variables)
 
-    def join(i: int, current: dict[str, str]) -> Iterator[dict[str, str]]:
-        if i == len(atoms):
+    def join(remaining: list[Any], current: dict[str, str]) -> Iterator[dict[str, str]]:
+        if not remaining:
             unbound = [v for v in free if v not in current]
             domain = state.game.types
             for combo in _product([[o for o, t in domain.items() if t == var_types[v]] for v in unbound]):
@@ -607,7 +669,19 @@ def _satisfy(state: _State, variables: list[tuple[str, str]], body: Any, binding
                 if all(_holds(state, c, full) for c in others):
                     yield full
             return
-        atom = atoms[i]
+        # Fully bound atoms are membership tests; otherwise join the atom with the fewest facts first.
+        best_index, best_size = 0, None
+        for index, atom in enumerate(remaining):
+            if all(a not in free or a in current for a in atom[1:]):
+                if not state.has(atom[0], *(current.get(a, a) for a in atom[1:])):
+                    return
+                yield from join(remaining[:index] + remaining[index + 1:], current)
+                return
+            size = len(state.facts.get(atom[0], ()))
+            if best_size is None or size < best_size:
+                best_index, best_size = index, size
+        atom = remaining[best_index]
+        rest = remaining[:best_index] + remaining[best_index + 1:]
         pattern = [current.get(a, a) for a in atom[1:]]
         for args in state.facts.get(atom[0], ()):
             if len(args) != len(pattern):
@@ -624,9 +698,9 @@ def _satisfy(state: _State, variables: list[tuple[str, str]], body: Any, binding
                     ok = False
                     break
             if ok:
-                yield from join(i + 1, extended)
+                yield from join(rest, extended)
 
-    return join(0, dict(binding))
+    return join(list(atoms), dict(binding))
 
 
 # --------------------------------------------------------------------------------------------------
