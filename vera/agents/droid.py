@@ -1,0 +1,493 @@
+"""The V-Droid agent as a LangGraph graph: observe -> propose -> verify -> complete -> act -> memorize.
+
+Every step runs the six nodes once; the graph ends when the agent sends ``status`` or spends its step
+budget. The typed state (`DroidState`) holds only plain JSON data (goal, memory, executed actions, the
+chosen candidate), and a SQLite checkpointer (langgraph-checkpoint-sqlite) writes it after every node,
+so a killed run continues from its last completed node: ``vera run ... --resume RUN_ID``. On a fresh
+simulated device the executed actions are replayed first, so the device is where the run left it.
+
+Bad input never stops a run: a candidate that fails to execute is recorded with its reason (in the
+working memory and the trajectory) and the agent goes on; an abstract action whose LLM completion is
+unparseable is kept abstract, as V-Droid does, and the trajectory says so.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypedDict
+
+from vera.env.android import types as T
+from vera.env.android.env import AndroidEnv
+from vera.env.android.types import JSONAction, UIElement
+from vera.errors import ConfigError, VeraError
+from vera.memory.working import LLMSummarizer, RuleSummarizer, StepOutcome, Summarizer, WorkingMemory
+from vera.verifier.candidates import Candidate, complete_candidate
+from vera.verifier.html import screen_html
+
+DEFAULT_CHECKPOINTS = Path("runs") / "vdroid-checkpoints.sqlite"
+
+COMPLETION_PROMPT = (
+    "You are an agent who operates an Android phone on behalf of a user. Actions are JSON objects: "
+    '{{"action_type": "input_text", "text": <text>, "index": <index>}}, '
+    '{{"action_type": "open_app", "app_name": <name>}}, {{"action_type": "answer", "text": <answer>}}.\n'
+    "The (overall) user goal/request is: {goal}\n"
+    "You may have tried some actions already; here is a history of what you did:\n{history}\n"
+    "The UI elements of the current screen:\n{screen}\n"
+    "This is the action you select: {action}, which lacks some key information. Complete it and reply "
+    "in the correct JSON format.\nAction: "
+)
+
+
+class DroidState(TypedDict, total=False):
+    """What the checkpointer stores after every node (plain JSON only)."""
+
+    goal: str
+    run_id: str
+    step: int
+    max_steps: int
+    memory: list[dict[str, Any]]
+    executed: list[dict[str, Any]]
+    screen: str
+    chosen: dict[str, Any] | None
+    ranked: list[dict[str, Any]]
+    decision_ms: float
+    error: str | None
+    notes: list[str]
+    before_label: str
+    done: bool
+    status: str | None
+    answer: str | None
+
+
+def candidate_from_dict(data: dict[str, Any]) -> Candidate:
+    action = data.get("action")
+    return Candidate(kind=data["kind"], text=data["text"],
+                     action=JSONAction.from_dict(action) if action else None, index=data.get("index"),
+                     slot=data.get("slot"), target=data.get("target"), value=data.get("value"))
+
+
+def _candidate_dict(candidate: Candidate) -> dict[str, Any]:
+    return {**candidate.to_dict(), "value": candidate.value}
+
+
+# --- how the agent sees and acts: over its own env, or through a loop that owns the env -----------
+class Actuator(Protocol):
+    """Carries out a chosen action; returns an error message or None."""
+
+    def execute(self, action: JSONAction) -> str | None: ...
+
+
+class Observer(Protocol):
+    """The current screen's elements."""
+
+    def elements(self) -> list[UIElement]: ...
+
+
+@dataclass
+class EnvIO:
+    """The agent drives an `AndroidEnv` itself (`DroidAgent.run`)."""
+
+    env: AndroidEnv
+
+    def elements(self) -> list[UIElement]:
+        return list(self.env.get_state().ui_elements)
+
+    def execute(self, action: JSONAction) -> str | None:
+        try:
+            self.env.execute_action(action)
+        except VeraError as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
+
+@dataclass
+class ExternalIO:
+    """A loop outside the graph (the SimDroid suite) observes and executes: the ``act`` node hands the
+    action out with a LangGraph ``interrupt`` and resumes when the loop calls back with the next screen."""
+
+    latest: list[UIElement] = field(default_factory=list)
+
+    def elements(self) -> list[UIElement]:
+        return list(self.latest)
+
+    def execute(self, action: JSONAction) -> str | None:
+        from langgraph.types import interrupt
+
+        reply = interrupt({"action": action.to_dict()})
+        return reply.get("error") if isinstance(reply, dict) else None
+
+
+@dataclass
+class DroidRunResult:
+    run_id: str
+    state: dict[str, Any]
+    resumed: bool = False
+
+    @property
+    def steps(self) -> int:
+        return int(self.state.get("step", 0))
+
+    @property
+    def status(self) -> str | None:
+        return self.state.get("status")
+
+
+ProgressCallback = Callable[[str, dict[str, Any]], None]
+
+
+def open_checkpointer(path: Path | str | None) -> tuple[Any, sqlite3.Connection | None]:
+    """A SQLite checkpointer at `path` (WAL, shared by processes), or an in-memory one for None."""
+    if path is None:
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        return InMemorySaver(), None
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=60)
+    conn.execute("PRAGMA journal_mode=WAL")
+    return SqliteSaver(conn), conn
+
+
+@dataclass
+class DroidAgent:
+    """V-Droid's loop as a LangGraph graph; one pass of the six nodes per step.
+
+    `policy` is a `vera.agents.policy.VDroidPolicy`; `io` observes and acts (`EnvIO` or `ExternalIO`);
+    `llm` (optional) completes abstract actions and writes the summaries; `recorder` (a
+    `TrajectoryRecorder`, optional) gets one record per step with the scored candidates.
+    """
+
+    policy: Any
+    io: Any
+    llm: Any = None
+    recorder: Any = None
+    summarizer: Summarizer | None = None
+    on_progress: ProgressCallback | None = None
+    top_k_recorded: int = 10
+    _elements: list[UIElement] | None = field(default=None, init=False, repr=False)
+    _before: list[UIElement] | None = field(default=None, init=False, repr=False)
+    _candidates: list[Candidate] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.summarizer is None:
+            self.summarizer = LLMSummarizer(self.llm) if self.llm is not None else RuleSummarizer()
+
+    # --- nodes -------------------------------------------------------------------------------------
+    def _observe_elements(self) -> list[UIElement]:
+        self._elements = self.io.elements()
+        self._candidates = None
+        return self._elements
+
+    def observe(self, state: DroidState) -> dict[str, Any]:
+        elements = self._observe_elements()
+        return {"screen": screen_html(elements), "error": None, "notes": []}
+
+    def propose(self, state: DroidState) -> dict[str, Any]:
+        elements = self._elements if self._elements is not None else self._observe_elements()
+        self._candidates = self.policy.candidates(state["goal"], elements)
+        return {"n_candidates": len(self._candidates)}
+
+    def verify(self, state: DroidState) -> dict[str, Any]:
+        if self._candidates is None or self._elements is None:  # resumed between nodes
+            self.propose(state)
+        assert self._elements is not None and self._candidates is not None
+        memory = WorkingMemory(state.get("memory", []))
+        decision = self.policy.decide(state["goal"], memory, self._elements, self._candidates)
+        return {"chosen": _candidate_dict(decision.chosen), "ranked": decision.ranked(self.top_k_recorded),
+                "decision_ms": round(decision.latency_s * 1000, 3)}
+
+    def complete(self, state: DroidState) -> dict[str, Any]:
+        chosen = candidate_from_dict(state["chosen"] or {})
+        if not chosen.is_abstract:
+            return {}
+        notes = list(state.get("notes", []))
+        if self.llm is None:
+            notes.append(f"no LLM configured to fill {chosen.slot}; abstract action kept")
+            return {"notes": notes}
+        memory = WorkingMemory(state.get("memory", []))
+        prompt = COMPLETION_PROMPT.format(goal=state["goal"], history=memory.render(),
+                                          screen=state.get("screen", ""), action=chosen.text)
+        try:
+            completion = self.llm.generate(prompt, max_new_tokens=96)
+        except Exception as exc:  # the model failing must not end the run
+            notes.append(f"LLM completion failed ({exc}); abstract action kept")
+            return {"notes": notes}
+        filled, problem = complete_candidate(chosen, completion)
+        if problem:
+            notes.append(problem)
+        return {"chosen": _candidate_dict(filled), "notes": notes}
+
+    def act(self, state: DroidState) -> dict[str, Any]:
+        chosen = candidate_from_dict(state["chosen"] or {})
+        self._before = self._elements
+        if chosen.action is None:
+            return {"error": f"abstract action {chosen.text} cannot be executed ({chosen.slot} unfilled)"}
+        action = chosen.action
+        error = self.io.execute(action)
+        if error:
+            return {"error": error}
+        update: dict[str, Any] = {"executed": [*state.get("executed", []), action.to_dict()]}
+        if action.action_type == T.STATUS:
+            update.update(done=True, status=action.goal_status)
+        elif action.action_type == T.ANSWER:
+            update["answer"] = action.text
+        return update
+
+    def memorize(self, state: DroidState) -> dict[str, Any]:
+        chosen = candidate_from_dict(state["chosen"] or {})
+        after = self.io.elements()
+        before = self._before if self._before is not None else after
+        assert self.summarizer is not None
+        summary = self.summarizer.summarize(StepOutcome(state["goal"], chosen, before, after, state.get("error")))
+        memory = WorkingMemory(state.get("memory", []))
+        memory.add(chosen.text, summary)
+        step = int(state.get("step", 0)) + 1
+        done = bool(state.get("done"))
+        status = state.get("status")
+        if not done and step >= int(state["max_steps"]):
+            done, status = True, "budget"
+        if self.recorder is not None:
+            info = {"error": state.get("error"), "notes": state.get("notes", []), "summary": summary,
+                    "decision_ms": state.get("decision_ms"), "run_id": state.get("run_id")}
+            self.recorder.step(index=step - 1, observation={"screen": state.get("screen", "")},
+                               action=chosen.action.to_dict() if chosen.action else chosen.text, info=info,
+                               candidates=state.get("ranked"))
+        self._elements = after
+        self._candidates = None
+        return {"memory": memory.to_list(), "step": step, "done": done, "status": status}
+
+    # --- graph -------------------------------------------------------------------------------------
+    def build_graph(self, checkpointer: Any) -> Any:
+        from langgraph.graph import END, START, StateGraph
+
+        graph = StateGraph(DroidState)
+        for name in NODES:
+            graph.add_node(name, getattr(self, name))
+        graph.add_edge(START, NODES[0])
+        for a, b in zip(NODES, NODES[1:], strict=False):
+            graph.add_edge(a, b)
+        graph.add_conditional_edges("memorize", lambda s: END if s.get("done") else "observe",
+                                    {END: END, "observe": "observe"})
+        return graph.compile(checkpointer=checkpointer)
+
+    def run(self, goal: str, max_steps: int, *, checkpoint_db: Path | str | None = DEFAULT_CHECKPOINTS,
+            run_id: str | None = None, resume: str | None = None, replay: Callable[[JSONAction], None] | None = None,
+            fail_after_steps: int | None = None) -> DroidRunResult:
+        """Run (or, with ``resume``, continue) an episode with `EnvIO` until status or budget.
+
+        On resume, `replay` (e.g. ``env.execute_action``) re-executes the run's actions first, for a
+        fresh simulated device; ``fail_after_steps`` raises after that many steps (kill tests).
+        """
+        checkpointer, conn = open_checkpointer(checkpoint_db)
+        try:
+            graph = self.build_graph(checkpointer)
+            run_id = resume or run_id or new_run_id()
+            config = graph_config(run_id, max_steps)
+            payload: DroidState | None = initial_state(goal, run_id, max_steps)
+            if resume:
+                snapshot = load_snapshot(graph, config, resume, goal, checkpoint_db)
+                if replay is not None:
+                    for action in snapshot.values.get("executed", []):
+                        replay(JSONAction.from_dict(action))
+                if not snapshot.next:
+                    return DroidRunResult(run_id, dict(snapshot.values), resumed=True)
+                payload = None
+            started = time.perf_counter()
+            for update in graph.stream(payload, config, stream_mode="updates", durability="sync"):
+                for node, values in update.items():
+                    if self.on_progress is not None:
+                        self.on_progress(node, dict(values or {}))
+                    if (node == "memorize" and fail_after_steps is not None and values
+                            and values.get("step", 0) >= fail_after_steps and not values.get("done")):
+                        raise RuntimeError(f"killed after {fail_after_steps} steps (test hook)")
+            final = dict(graph.get_state(config).values)
+            final["elapsed_s"] = round(time.perf_counter() - started, 4)
+            return DroidRunResult(run_id, final, resumed=resume is not None)
+        finally:
+            if conn is not None:
+                conn.close()
+
+
+NODES = ("observe", "propose", "verify", "complete", "act", "memorize")
+
+
+def new_run_id() -> str:
+    return f"vdroid-{uuid.uuid4().hex[:12]}"
+
+
+def graph_config(run_id: str, max_steps: int) -> dict[str, Any]:
+    return {"configurable": {"thread_id": run_id}, "recursion_limit": 6 * max_steps + 20}
+
+
+def initial_state(goal: str, run_id: str, max_steps: int) -> DroidState:
+    return {"goal": goal, "run_id": run_id, "step": 0, "max_steps": max_steps, "memory": [], "executed": [],
+            "notes": [], "done": False, "status": None, "answer": None}
+
+
+def load_snapshot(graph: Any, config: dict[str, Any], run_id: str, goal: str, db: Any) -> Any:
+    snapshot = graph.get_state(config)
+    if not snapshot.values:
+        raise ConfigError(f"no V-Droid run {run_id!r} in {db}; pass a RUN_ID that an earlier "
+                          "`vera run --agent vdroid` printed (and the same -o checkpoint_db=...)")
+    if snapshot.values.get("goal") != goal:
+        raise ConfigError(f"run {run_id!r} was for the goal {snapshot.values.get('goal')!r}, not {goal!r}; "
+                          "resume it with the same task and seed")
+    return snapshot
+
+
+def pending_action(snapshot: Any) -> dict[str, Any] | None:
+    """The action an interrupted ``act`` node was handing out, if the run stopped there."""
+    for task in getattr(snapshot, "tasks", ()) or ():
+        for item in getattr(task, "interrupts", ()) or ():
+            value = getattr(item, "value", None)
+            if isinstance(value, dict) and "action" in value:
+                return value["action"]
+    return None
+
+
+def progress_printer(console: Any) -> ProgressCallback:
+    """Streamed progress: one line per finished step."""
+    def show(node: str, values: dict[str, Any]) -> None:
+        if node == "memorize" and values.get("memory"):
+            entry = values["memory"][-1]
+            console.print(f"[dim]vdroid step {entry['step']}:[/] {entry['action']} -- {entry['summary']}")
+    return show
+
+
+# --- the SimDroid suite's agent ------------------------------------------------------------------------
+OPTION_KEYS = ("scorer", "llm", "checkpoint_db", "run_id", "resume", "progress", "exit_after_steps", "mode",
+               "dtype", "device", "model")
+
+
+class SuiteDroid:
+    """Adapts the graph to a loop that owns the device (``act(goal, state) -> action``).
+
+    Each call resumes the graph until its ``act`` node hands out the next action (a LangGraph
+    interrupt), so the graph keeps its shape and its checkpoints while the suite executes and records.
+    """
+
+    def __init__(self, agent: DroidAgent, env: AndroidEnv, max_steps: int, *, checkpoint_db: Any,
+                 run_id: str | None, resume: str | None, exit_after_steps: int | None = None,
+                 announce: Callable[[str], None] | None = None) -> None:
+        self.agent = agent
+        self.env = env
+        self.max_steps = max_steps
+        self.checkpoint_db = checkpoint_db
+        self.run_id = resume or run_id or new_run_id()
+        self.resume = resume
+        self.exit_after_steps = exit_after_steps
+        self.announce = announce
+        self._graph: Any = None
+        self._conn: sqlite3.Connection | None = None
+        self._config = graph_config(self.run_id, max_steps)
+        self._final: dict[str, Any] | None = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __del__(self) -> None:  # the suite has no end-of-episode hook
+        self.close()
+
+    def _advance(self, payload: Any) -> JSONAction:
+        """Stream the graph until the next handed-out action, or until it ends."""
+        for update in self._graph.stream(payload, self._config, stream_mode="updates", durability="sync"):
+            for node, values in update.items():
+                if node == "__interrupt__":
+                    return JSONAction.from_dict(values[0].value["action"])
+                if self.agent.on_progress is not None:
+                    self.agent.on_progress(node, dict(values or {}))
+                if (node == "memorize" and self.exit_after_steps is not None and values
+                        and values.get("step", 0) >= self.exit_after_steps):
+                    os._exit(137)  # a real kill, for resume tests: checkpoints are already synced
+        self._final = dict(self._graph.get_state(self._config).values)
+        self.close()
+        return self._terminal_action()
+
+    def _terminal_action(self) -> JSONAction:
+        final = self._final or {}
+        if final.get("status") in ("complete", "infeasible"):
+            return JSONAction(T.STATUS, goal_status=final["status"])
+        return JSONAction(T.STATUS, goal_status="infeasible")  # budget spent in the graph
+
+    def _start(self, goal: str, elements: list[UIElement]) -> JSONAction:
+        checkpointer, self._conn = open_checkpointer(self.checkpoint_db)
+        self._graph = self.agent.build_graph(checkpointer)
+        if self.announce is not None:
+            verb = "resuming" if self.resume else "starting"
+            self.announce(f"vdroid {verb} run {self.run_id} (checkpoints: {self.checkpoint_db}; "
+                          f"continue a killed run with --resume {self.run_id})")
+        if not self.resume:
+            self.agent.io.latest = elements
+            return self._advance(initial_state(goal, self.run_id, self.max_steps))
+        snapshot = load_snapshot(self._graph, self._config, self.run_id, goal, self.checkpoint_db)
+        for action in snapshot.values.get("executed", []):
+            self.env.execute_action(JSONAction.from_dict(action))
+        self.agent.io.latest = list(self.env.get_state().ui_elements)
+        pending = pending_action(snapshot)
+        if pending is not None:  # handed out before the kill, maybe never executed: hand it out again
+            return JSONAction.from_dict(pending)
+        if not snapshot.next:
+            self._final = dict(snapshot.values)
+            return self._terminal_action()
+        return self._advance(None)
+
+    def act(self, goal: str, state: Any) -> JSONAction:
+        elements = list(state.ui_elements)
+        if self._graph is None:
+            return self._start(goal, elements)
+        if self._final is not None:
+            return self._terminal_action()
+        self.agent.io.latest = elements
+        from langgraph.types import Command
+
+        return self._advance(Command(resume={"error": None}))
+
+
+def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str, Any]) -> SuiteDroid:
+    """The ``vdroid`` agent of the SimDroid suite (options: scorer, llm, checkpoint_db, run_id, resume,
+    progress, mode/dtype/device for hf scorers)."""
+    from vera.agents.policy import VDroidPolicy, build_llm
+
+    unknown = sorted(set(options) - set(OPTION_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown vdroid option(s) {unknown}; known: {', '.join(OPTION_KEYS)}")
+    scorer, style = cached_scorer(options.get("scorer"), options)
+    llm = build_llm(options.get("llm"), options)
+    apps = [app.label for app in getattr(env.device, "apps", {}).values()]
+    policy = VDroidPolicy(scorer, style, fill_slots=llm is None, app_names=apps)
+    announce = None
+    progress = None
+    if options.get("progress", True):
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        announce = console.print
+        progress = progress_printer(console)
+    agent = DroidAgent(policy, ExternalIO(), llm=llm, on_progress=progress)
+    db = options.get("checkpoint_db", str(DEFAULT_CHECKPOINTS))
+    return SuiteDroid(agent, env, int(task.max_steps()), checkpoint_db=db if db else None,
+                      run_id=options.get("run_id"), resume=options.get("resume"),
+                      exit_after_steps=options.get("exit_after_steps"), announce=announce)
+
+
+_SCORERS: dict[str, Any] = {}
+
+
+def cached_scorer(spec: str | None, options: dict[str, Any]) -> Any:
+    """Scorers are loaded once per process (an eval worker runs many episodes)."""
+    from vera.agents.policy import build_scorer
+
+    key = f"{spec}|{options.get('mode')}|{options.get('dtype')}|{options.get('device')}"
+    if key not in _SCORERS:
+        _SCORERS[key] = build_scorer(spec, options)
+    return _SCORERS[key]

@@ -1,0 +1,169 @@
+"""V-Droid's decision rule without the graph: candidates -> verifier scores -> argmax.
+
+`VDroidPolicy` is what the LangGraph agent (`vera.agents.droid`), the P3 trainer's on-policy rounds and
+the benchmarks share. `build_scorer` turns a scorer spec into a `Scorer` and the prompt style it reads:
+
+- ``encoder`` (default): the embedded MiniLM verifier with vera's shipped weights;
+  ``encoder:PATH`` loads other trained weights;
+- ``hf:PATH``: a local Llama/Qwen-shaped causal LM, P(Yes) (``hf:PATH#value=HEAD.safetensors`` for a
+  V-Droid value head);
+- ``http:URL``: an OpenAI-compatible server (vLLM, SGLang, `vera serve`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vera.env.android.types import UIElement
+from vera.errors import ConfigError
+from vera.memory.working import WorkingMemory
+from vera.verifier.candidates import Candidate, extract_candidates, launcher_app_names, slot_values_for
+from vera.verifier.html import screen_html
+from vera.verifier.prompt import CompactPrompt, PromptStyle, VDroidPrompt, build_prompts
+from vera.verifier.scorer import Scorer
+
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "verifier" / "weights" / "default.safetensors"
+
+
+@dataclass
+class Decision:
+    """One verified step: every candidate with its score, and the chosen one."""
+
+    candidates: list[Candidate]
+    scores: list[float]
+    chosen: Candidate
+    context: str
+    latency_s: float
+
+    def ranked(self, top: int | None = None) -> list[dict[str, Any]]:
+        """Candidates with scores, best first (what the trajectory records)."""
+        order = sorted(range(len(self.candidates)), key=lambda i: -self.scores[i])
+        if top is not None:
+            order = order[:top]
+        return [{"text": self.candidates[i].text, "score": round(float(self.scores[i]), 5)} for i in order]
+
+
+@dataclass
+class VDroidPolicy:
+    """Greedy verifier policy: score every candidate of the screen, take the best.
+
+    With ``fill_slots`` (no LLM configured) slots are filled with concrete values and abstract
+    candidates never reach the verifier; without it, abstract candidates are scored and the agent's
+    completion step fills the chosen one.
+    """
+
+    scorer: Scorer
+    style: PromptStyle
+    fill_slots: bool = True
+    app_names: list[str] = field(default_factory=list)
+
+    def observe_apps(self, elements: Sequence[UIElement]) -> None:
+        """Remember launcher app labels seen so far (open_app slot values)."""
+        for name in launcher_app_names(elements):
+            if name not in self.app_names:
+                self.app_names.append(name)
+
+    def candidates(self, goal: str, elements: Sequence[UIElement]) -> list[Candidate]:
+        self.observe_apps(elements)
+        if not self.fill_slots:
+            return extract_candidates(elements)
+        cands = extract_candidates(elements, slot_values_for(goal, elements, self.app_names))
+        return [c for c in cands if not c.is_abstract]
+
+    def context(self, goal: str, memory: WorkingMemory, elements: Sequence[UIElement]) -> str:
+        return self.style.context(goal, self.style.history(memory), screen_html(list(elements)))
+
+    def decide(self, goal: str, memory: WorkingMemory, elements: Sequence[UIElement],
+               candidates: list[Candidate] | None = None) -> Decision:
+        started = time.perf_counter()
+        cands = candidates if candidates is not None else self.candidates(goal, elements)
+        context, suffixes = build_prompts(self.style, goal, self.style.history(memory),
+                                          screen_html(list(elements)), cands)
+        scores = [float(s) for s in self.scorer.score(context, suffixes)]
+        if len(scores) != len(cands):
+            raise ConfigError(f"the scorer returned {len(scores)} scores for {len(cands)} candidates")
+        best = max(range(len(cands)), key=lambda i: scores[i])
+        return Decision(cands, scores, cands[best], context, time.perf_counter() - started)
+
+
+# --- scorer specs ------------------------------------------------------------------------------------
+ScorerBuilder = Callable[[str, dict[str, Any]], tuple[Scorer, PromptStyle]]
+
+
+def _encoder_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
+    from vera.verifier.encoder import EncoderVerifier
+
+    path = Path(arg) if arg else DEFAULT_WEIGHTS
+    if not path.is_file():
+        hint = ("the shipped default is missing from this install; reinstall vera or retrain it with "
+                "`vera train verifier --out vera/verifier/weights/default.safetensors`"
+                if not arg else "train one with `vera train verifier --out PATH`")
+        raise ConfigError(f"encoder verifier weights not found at {str(path)!r}; expected a "
+                          f".safetensors file saved by EncoderVerifier.save ({hint})")
+    return EncoderVerifier.load(path), CompactPrompt()
+
+
+def _hf_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
+    from vera.llm.hf import HFCausalLM, HFScorer, make_head
+
+    if not arg:
+        raise ConfigError("scorer 'hf:' needs a model path, e.g. hf:/models/llama-3.1-8b")
+    path, _, extra = arg.partition("#")
+    llm = HFCausalLM.load(path, dtype=options.get("dtype", "float32"), device=options.get("device", "cpu"))
+    value_head = extra.removeprefix("value=") if extra.startswith("value=") else None
+    head = make_head(llm, "value" if value_head else options.get("mode", "yes"), value_head)
+    return HFScorer(llm, head), VDroidPrompt()
+
+
+def _http_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
+    from vera.llm import openai_http
+
+    if not arg:
+        raise ConfigError("scorer 'http:' needs a server URL, e.g. http:http://127.0.0.1:8000")
+    scorer_cls = getattr(openai_http, "OpenAIHTTPScorer", None)
+    if scorer_cls is None:
+        raise ConfigError("this vera build has no OpenAI HTTP scorer (vera.llm.openai_http.OpenAIHTTPScorer)")
+    kwargs = {k: options[k] for k in ("model",) if k in options}
+    return scorer_cls(arg, **kwargs), VDroidPrompt()
+
+
+SCORER_BUILDERS: dict[str, ScorerBuilder] = {
+    "encoder": _encoder_scorer, "hf": _hf_scorer, "http": _http_scorer,
+}
+
+
+def build_scorer(spec: str | None, options: dict[str, Any] | None = None) -> tuple[Scorer, PromptStyle]:
+    """A scorer and its prompt style from ``encoder``, ``encoder:PATH``, ``hf:PATH`` or ``http:URL``."""
+    spec = spec or "encoder"
+    kind, _, arg = spec.partition(":")
+    builder = SCORER_BUILDERS.get(kind)
+    if builder is None:
+        raise ConfigError(f"unknown scorer {spec!r}; use encoder, encoder:PATH, hf:PATH or http:URL")
+    return builder(arg, dict(options or {}))
+
+
+def build_llm(spec: str | None, options: dict[str, Any] | None = None) -> Any:
+    """An LLM for completion and summaries from ``hf:PATH`` or ``http:URL``; None when not configured."""
+    if not spec:
+        return None
+    kind, _, arg = spec.partition(":")
+    if kind == "hf":
+        from vera.llm.hf import HFCausalLM
+
+        return HFCausalLM.load(arg)
+    if kind == "http":
+        from vera.llm import openai_http
+
+        llm_cls = getattr(openai_http, "OpenAIHTTPLLM", None)
+        if llm_cls is None:
+            raise ConfigError("this vera build has no OpenAI HTTP LLM (vera.llm.openai_http.OpenAIHTTPLLM)")
+        return llm_cls(arg, **{k: v for k, v in (options or {}).items() if k == "model"})
+    raise ConfigError(f"unknown llm {spec!r}; use hf:PATH or http:URL")
+
+
+def unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))
