@@ -20,7 +20,7 @@ from vera.env.alfworld import generate as gen
 from vera.env.alfworld.gen_catalog import OPENABLE_TYPES, ROOMS, TASK_ROOMS, can_contain
 from vera.env.alfworld.gen_plan import TASK_TYPES, PlanError, check_walkthrough
 from vera.env.alfworld.gen_scene import _coordinate, demangled_names, mangle
-from vera.errors import ConfigError
+from vera.errors import ConfigError, DataError
 
 CI_SAMPLE = 12  # two games of each task type, seed 0
 
@@ -223,6 +223,14 @@ def test_stock_alfred_tw_env_collects_and_plays_generated_games(tmp_path: Path) 
             assert won and dones[0] and scores[0] == 1
     finally:
         env.close()
+
+
+def test_verify_plays_in_textworld_and_reports_a_losing_walkthrough(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(gen.generate_games(1, 9, tmp_path / "ok", verify=True)) == 1
+    monkeypatch.setattr(gen, "textworld_transcript", lambda path, commands: [{"won": False}])
+    with pytest.raises(DataError, match="does not win in TextWorld"):
+        gen.generate_games(1, 9, tmp_path / "bad", verify=True)
 
 
 # --- default data and CLI ----------------------------------------------------------------------------
