@@ -117,7 +117,9 @@ class Screen:
 class AlertDialog:
     """``android.app.AlertDialog``: title, message, optional content views and up to three buttons.
 
-    A button's handler runs after the dialog is dismissed (so it may open another one). With
+    ``content`` is a list of views or a function returning them (called at every rebuild, so pickers
+    in a dialog show the values they hold). A button's handler runs after the dialog is dismissed (so
+    it may open another one). With
     ``cancelable`` (default) BACK or a tap outside dismisses the dialog and calls ``on_cancel``.
     """
 
@@ -127,14 +129,14 @@ class AlertDialog:
         message: str = "",
         *,
         buttons: Sequence[tuple[str, Callable[[], Any] | None]] = (("OK", None),),
-        content: Sequence[View] = (),
+        content: Sequence[View] | Callable[[], Sequence[View]] = (),
         cancelable: bool = True,
         on_cancel: Callable[[], Any] | None = None,
     ) -> None:
         self.title = title
         self.message = message
         self.buttons = list(buttons)
-        self.content = list(content)
+        self.content = content
         self.cancelable = cancelable
         self.on_cancel = on_cancel
 
@@ -143,7 +145,7 @@ class AlertDialog:
         parts: list[View] = [TextView(self.title, id="alertTitle", size=50, bold=True, padding=12)]
         if self.message:
             parts.append(TextView(self.message, id="message", max_lines=8, padding=12))
-        parts.extend(self.content)
+        parts.extend(self.content() if callable(self.content) else self.content)
         buttons: list[View] = [Spacer()]
         for index, (label, handler) in enumerate(self.buttons):
             buttons.append(Button(label, id=f"button{index + 1}", style="text", width=max(220, 40 + 26 * len(label)),
