@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
+from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.calendar_model import CalendarStore, Event
 from vera.env.android.sim.apps.calendar_pickers import DatePicker, TimePicker
 from vera.env.android.sim.toolkit.views import (
@@ -96,7 +97,7 @@ class MonthScreen(Screen):
     def build(self) -> View:
         today = self.device.now.date()
         toolbar = Toolbar(f"{self.month:%B}", actions=[
-            ImageButton("◎", id="go_to_today", desc="Go to today", on_click=self.go_today),
+            IconButton("calendar", id="go_to_today", desc="Go to today", on_click=self.go_today),
             ImageButton("⌕", id="search", desc="Search", on_click=self.open_search),
         ])
         nav = Row(
@@ -190,7 +191,7 @@ class DayScreen(Screen):
     def build(self) -> View:
         if self.selected:
             toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("🗑", id="cab_delete", desc="Delete", on_click=self.ask_delete)])
+                IconButton("trash", id="cab_delete", desc="Delete", on_click=self.ask_delete)])
         else:
             toolbar = Toolbar(f"{self.day:%B} {self.day.day}", on_back=self.finish)
         header = Row(
@@ -307,7 +308,7 @@ class EventEditScreen(Screen):
         editing = self.event_id is not None
         actions: list[View] = []
         if editing:
-            actions.append(ImageButton("🗑", id="delete", desc="Delete", on_click=self.ask_delete))
+            actions.append(IconButton("trash", id="delete", desc="Delete", on_click=self.ask_delete))
         actions.append(ImageButton("✓", id="save", desc="Save", on_click=self.save))
         toolbar = Toolbar("Edit Event" if editing else "New Event", on_back=self.finish, actions=actions)
 

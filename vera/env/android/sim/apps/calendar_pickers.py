@@ -23,6 +23,7 @@ from datetime import date, time
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog
+from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.toolkit.views import (
     Column,
     EditText,
@@ -35,7 +36,6 @@ from vera.env.android.sim.toolkit.views import (
 )
 
 _HEADER_BG = (232, 222, 248)
-_SELECTED_BG = (103, 80, 164)
 _FACE_BG = (236, 230, 240)
 
 
@@ -99,8 +99,7 @@ class DatePicker:
                 chosen = day == self.selected
                 cells.append(TextView(
                     str(day.day), id="day", desc=f"{day.day} {day.strftime('%B')} {day.year}", align="center",
-                    selected=chosen, background=_SELECTED_BG if chosen else None,
-                    color=(255, 255, 255) if chosen else None, height=112, weight=1.0,
+                    selected=chosen, height=112, weight=1.0,
                     on_click=lambda day=day: self.pick(day)))
             weeks.append(Row(*cells, height=112))
         body = Column(header, nav, weekdays, *weeks, id="date_picker")
@@ -210,7 +209,7 @@ class TimePicker:
                 height=180, background=_HEADER_BG,
             )
             body = [display, self._face()]
-        toggle = ImageButton("⌨" if not self.text_mode else "◷", id="toggle_mode",
+        toggle = IconButton("keyboard" if not self.text_mode else "clock", id="toggle_mode",
                              desc="Switch to text input mode for the time input" if not self.text_mode
                              else "Switch to clock mode for the time input", on_click=self.toggle_mode)
         return AlertDialog("Select time" if not self.text_mode else "Enter time",
@@ -220,9 +219,7 @@ class TimePicker:
 
     def _face(self) -> View:
         def number(text: str, value: int, chosen: bool, handler: Callable[[int], None]) -> View:
-            return TextView(text, id="radial_number", align="center", selected=chosen,
-                            background=_SELECTED_BG if chosen else None,
-                            color=(255, 255, 255) if chosen else None, size=L.TEXT_SIZE,
+            return TextView(text, id="radial_number", align="center", selected=chosen, size=L.TEXT_SIZE,
                             on_click=lambda: handler(value))
 
         if self.choosing_minutes:

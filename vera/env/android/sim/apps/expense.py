@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
+from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.expense_model import CATEGORIES, Expense, ExpenseLedger, parse_amount
 from vera.env.android.sim.toolkit.views import (
     Button,
@@ -121,7 +122,7 @@ class ExpenseHomeScreen(Screen):
         ledger = self.app.ledger
         if self.selected:
             toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("🗑", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
+                IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
         else:
             toolbar = Toolbar("Pro Expense", actions=[ImageButton("⋮", id="action_more", desc="More options")])
         total = ledger.total_cents()
@@ -223,7 +224,7 @@ class ExpenseEntryScreen(Screen):
         editing = self.expense_id is not None
         actions: list[View] = []
         if editing:
-            actions.append(ImageButton("🗑", id="action_delete", desc="Delete", on_click=self.ask_delete))
+            actions.append(IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete))
         toolbar = Toolbar("Edit Expense" if editing else "New Expense", on_back=self.finish, actions=actions)
         form = Column(
             _label("Name"), EditText(id="edt_name", hint="Name"),

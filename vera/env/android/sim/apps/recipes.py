@@ -13,6 +13,7 @@ import dataclasses
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
+from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.recipes_model import Recipe, RecipeBook
 from vera.env.android.sim.apps.todo_popup import with_popup_menu
 from vera.env.android.sim.toolkit.views import (
@@ -52,7 +53,7 @@ class BroccoliApp(App):
     label = "Broccoli"
     package = "com.flauschcode.broccoli"
     pattern = r"broccoli|recipe app|broccoli app|broccoli recipe app"
-    glyph = "🥦"
+    glyph = "B"
     color = _ACCENT
 
     def create_state(self) -> RecipeBook:
@@ -131,7 +132,7 @@ class RecipeListScreen(Screen):
     def build(self) -> View:
         if self.selected:
             toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("🗑", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
+                IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
         elif self.searching:
             toolbar = Row(ImageButton("←", desc="Collapse", on_click=self.close_search),
                           EditText(id="search_src_text", hint="Search", weight=1.0),
@@ -213,10 +214,10 @@ class RecipeDetailScreen(Screen):
     def build(self) -> View:
         recipe = self.app.book.get(self.recipe_id) or Recipe("")
         toolbar = Toolbar(recipe.title, on_back=self.finish, actions=[
-            ImageButton("★" if recipe.favorite else "☆", id="action_favorite",
+            IconButton("star" if recipe.favorite else "star_outline", id="action_favorite",
                         desc="Remove from favorites" if recipe.favorite else "Add to favorites",
                         on_click=self.toggle_favorite),
-            ImageButton("✎", id="action_edit", desc="Edit", on_click=self.edit),
+            IconButton("pencil", id="action_edit", desc="Edit", on_click=self.edit),
             ImageButton("⋮", id="action_more", desc="More options", on_click=self.open_menu),
         ])
         parts: list[View] = []

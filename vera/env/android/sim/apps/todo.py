@@ -13,6 +13,7 @@ from datetime import date
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
+from vera.env.android.sim.apps.calendar_icons import IconButton, IconView
 from vera.env.android.sim.apps.calendar_pickers import DatePicker
 from vera.env.android.sim.apps.todo_model import (
     PRIORITY_HIGH,
@@ -59,7 +60,7 @@ class TasksApp(App):
     label = "Tasks"
     package = "org.tasks"
     pattern = r"tasks|tasks\.org|org\.tasks"
-    glyph = "✔"
+    glyph = "✓"
     color = _ACCENT
 
     def create_state(self) -> TodoStore:
@@ -158,7 +159,7 @@ class TaskListScreen(Screen):
         today = self.device.now.date()
         if self.selected:
             toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("🗑", id="delete", desc="Delete", on_click=self.ask_delete_selected)])
+                IconButton("trash", id="delete", desc="Delete", on_click=self.ask_delete_selected)])
         else:
             toolbar = Toolbar("My Tasks", actions=[
                 ImageButton("⋮", id="menu_more", desc="More options", on_click=self.open_menu)])
@@ -183,7 +184,8 @@ class TaskListScreen(Screen):
             overdue = not todo.completed and todo.due < today
             texts.append(TextView(due_label(todo.due, today), id="due_date", size=L.SMALL_TEXT_SIZE,
                                   color=(211, 47, 47) if overdue else _MUTED, max_lines=1))
-        return Row(box, Column(*texts, padding=8), id="row", height=L.ROW_HEIGHT,
+        strip = Spacer(width=12, background=PRIORITY_COLORS[todo.priority])
+        return Row(strip, box, Column(*texts, padding=8), id="row", height=L.ROW_HEIGHT,
                    selected=task_id in self.selected,
                    on_click=lambda: self.open_task(task_id), on_long_click=lambda: self.select(task_id))
 
@@ -247,14 +249,14 @@ class TaskEditScreen(Screen):
     def build(self) -> View:
         actions: list[View] = []
         if self.task_id is not None:
-            actions.append(ImageButton("🗑", id="delete_task", desc="Delete", on_click=self.ask_delete))
+            actions.append(IconButton("trash", id="delete_task", desc="Delete", on_click=self.ask_delete))
         actions.append(ImageButton("✓", id="save", desc="Save", on_click=self.save))
         toolbar = Toolbar("New task" if self.task_id is None else "Edit task", on_back=self.save, actions=actions)
         today = self.device.now.date()
         due_text = f"{self.due:%a}, {self.due:%b} {self.due.day}, {self.due.year}" if self.due else "No due date"
         overdue = self.due is not None and self.due < today and not self.completed
         due_row = Row(
-            TextView("📅", width=110, align="center"),
+            IconView("calendar", width=110),
             TextView(due_text, id="due_date", desc="Due date", weight=1.0, padding=L.PADDING // 2,
                      on_click=self.pick_due, height=L.ROW_HEIGHT, color=(211, 47, 47) if overdue else None),
             ImageButton("✕", id="clear_due", desc="Clear due date", on_click=self.clear_due) if self.due else None,
