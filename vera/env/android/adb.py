@@ -56,6 +56,17 @@ _TEXT_CHUNK = 200  # characters per `input text` call; long strings overflow som
 _CONNECTION_ERRORS = (AdbError, AdbTimeout, OSError, EOFError, socket.timeout)
 
 
+class _Client(AdbClient):
+    """adbutils' client, asking the server's version once instead of before every transport."""
+
+    _version: int | None = None
+
+    def server_version(self) -> int:
+        if self._version is None:
+            self._version = int(super().server_version())
+        return self._version
+
+
 def is_plain_ascii(text: str) -> bool:
     """True when `input text` can type every character (printable ASCII, newline, tab)."""
     return all(32 <= ord(ch) < 127 or ch in "\n\t" for ch in text)
@@ -120,11 +131,14 @@ class AdbDevice:
         self.dump_path = dump_path
         self.restore_ime = restore_ime
         self._sleep = sleep
-        self._client = AdbClient(host=self.host, port=self.port, socket_timeout=command_timeout_s)
+        self._client = _Client(host=self.host, port=self.port, socket_timeout=command_timeout_s)
         self._serial = serial or os.environ.get("ANDROID_SERIAL") or self._only_device()
         self._device = self._client.device(self._serial)
         self._size: tuple[int, int] | None = None
         self._has_adb_keyboard: bool | None = None
+        # Set when reconnecting failed: later commands fail at once until `wait_until_online` succeeds,
+        # so an episode on a dead device ends in seconds instead of retrying every step.
+        self.lost_reason: str | None = None
 
     # --- connection ------------------------------------------------------------------------------
     @property
@@ -172,9 +186,13 @@ class AdbDevice:
                 raise DeviceError(f"device {self._serial} did not come online within {timeout_s:.0f} s; "
                                   + self._server_hint())
             self._sleep(poll_s)
+        self.lost_reason = None
 
     def _call(self, command: str, action: Callable[[], T]) -> T:
         """Run `action`; on a connection failure wait for the device and retry, a bounded number of times."""
+        if self.lost_reason is not None:
+            raise DeviceError(f"device {self._serial}: command {command!r} not sent: the device was lost "
+                              f"({self.lost_reason}); reconnect it, then call wait_until_online()")
         last: BaseException | None = None
         for attempt in range(self.reconnect_attempts + 1):
             if attempt:
@@ -186,6 +204,7 @@ class AdbDevice:
             except _CONNECTION_ERRORS as exc:
                 last = exc
         reason = f"{type(last).__name__}: {last}" if last is not None else "device offline"
+        self.lost_reason = f"{command!r} failed: {reason}"
         raise DeviceError(
             f"device {self._serial}: command {command!r} failed after {self.reconnect_attempts + 1} "
             f"attempt(s) ({reason}); " + self._server_hint()

@@ -451,7 +451,7 @@ class DeviceShell:
             hooks.teardown(args[2])
             return b""
         if args[:1] == ["coverage"] and callable(getattr(hooks, "coverage", None)):
-            return f"{hooks.coverage()}\n".encode()
+            return "".join(f"{name}\n" for name in sorted(hooks.coverage())).encode()
         raise ShellExit(1, "usage: simdroid task init TASK SEED | task check TASK [ANSWER | --b64 B64] | task teardown TASK"
                            " | coverage\n")
 
@@ -489,6 +489,7 @@ class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         sock = self.request
         sock.settimeout(None)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # replies go out in small pieces
         try:
             self.server.adb.serve_connection(sock)
         except (_Closed, ConnectionError, OSError):
@@ -844,9 +845,9 @@ class SimDroidTaskHooks:
         self._current(task)
         self.instance = None
 
-    def coverage(self) -> int:
+    def coverage(self) -> frozenset[str]:
         coverage = getattr(self.served.device, "coverage", None)
-        return len(coverage()) if callable(coverage) else 0
+        return frozenset(coverage()) if callable(coverage) else frozenset()
 
 
 def serve_simdroid(count: int = 1, *, port: int = 5037, first_emulator_port: int = 5554,
@@ -888,9 +889,14 @@ class SimDroidOverAdb(AdbDevice):
             raise VeraError(f"device {self.serial}: `simdroid task check {task}` answered {output[:200]!r}, "
                             "not a score; is this a SimDroid served by `vera sim adb`?") from exc
 
-    def coverage_count(self) -> int:
-        output = self.shell("simdroid", "coverage", check=False).strip()
-        return int(output) if output.isdigit() else 0
+    def check_task_of(self, instance: Any) -> Callable[[Any, str], float]:
+        """``is_successful(device, answer)`` for a task instance, evaluated on the served phone."""
+        name = instance.task_name()
+        return lambda _device, answer="": self.check_task(name, answer)
+
+    def coverage(self) -> frozenset[str]:
+        """The served SimDroid's coverage set (handlers and branches hit)."""
+        return frozenset(line for line in self.shell("simdroid", "coverage").splitlines() if line)
 
     def sleep(self, seconds: float) -> None:
         """``sleep`` on the device: SimDroid advances its virtual clock, a phone really waits."""

@@ -60,11 +60,17 @@ class SimDroidSuite:
 
     name = "simdroid"
 
-    def __init__(self, device: str | None = None, faults: dict[str, Any] | None = None, **_: Any) -> None:
-        if device not in (None, "sim"):
-            raise ConfigError(f"the simdroid suite runs on the simulated phone; --device {device!r} is "
-                              "for the androidworld suite")
+    def __init__(self, device: str | None = None, faults: dict[str, Any] | None = None,
+                 adb_port: int | None = None, device_serial: str | None = None, **_: Any) -> None:
+        if device not in (None, "sim", "adb"):
+            raise ConfigError(f"the simdroid suite runs on the simulated phone (--device sim) or on SimDroid "
+                              f"served over adb (--device adb, see `vera sim adb`), not --device {device!r}")
         self.faults = faults
+        self.remote = None  # device="adb": a SimDroid behind an adb server, driven by the real adb path
+        if device == "adb":
+            from vera.env.android.adb_server import SimDroidOverAdb
+
+            self.remote = SimDroidOverAdb(device_serial, port=adb_port)
 
     def tasks(self, split: str | None = None) -> list[TaskInfo]:
         if split is not None and split not in SPLITS:
@@ -95,9 +101,12 @@ class SimDroidSuite:
         instance = cls.from_seed(seed)
         result = EpisodeResult(env=self.name, task=info.name, seed=seed, agent=agent, goal=instance.goal,
                                max_steps=info.max_steps, groups=dict(info.groups))
-        device = self.make_device(seed)
-        instance.initialize(device)
-        device.go_home_and_reset()
+        device = self.make_device(seed) if self.remote is None else self.remote
+        if self.remote is None:
+            instance.initialize(device)
+            device.go_home_and_reset()
+        else:
+            self.remote.init_task(info.name, seed)  # `simdroid task init` on the served phone
         env = AndroidEnv(device)
         env.reset(go_home=True)
         player = factory(instance, env, random.Random(seed), dict(agent_options or {}))
@@ -137,7 +146,8 @@ class SimDroidSuite:
                 break
         result.done = done
         answer = env.interaction_cache
-        result.success = float(instance.is_successful(device, answer)) if done else 0.0
+        check = instance.is_successful if self.remote is None else self.remote.check_task_of(instance)
+        result.success = float(check(device, answer)) if done else 0.0
         result.duration_s = round(time.perf_counter() - started, 6)
         result.extra = {"action_errors": errors, "answer": answer, "coverage": len(device.coverage())}
         if recorder is not None:
