@@ -76,7 +76,7 @@ class MarkorTask(Task):
         return path
 
     def noise(self, device: SimDroid, avoid: tuple[str, ...] = (), count: int | None = None) -> list[str]:
-        rng = random.Random(self.params["seed"])
+        rng = rules.init_rng(self.params)
         n = count if count is not None else rng.randint(2, 5)
         return mm.add_noise_notes(device_storage(device), rng, n, now_ms(device) - 3_600_000, avoid=avoid)
 
@@ -136,7 +136,7 @@ class MarkorDeleteNote(MarkorTask):
         return rules.delete_note_params(rng)
 
     def initialize(self, device: SimDroid) -> None:
-        rng = random.Random(self.params["seed"])
+        rng = rules.init_rng(self.params)
         self.write_note(device, self.params["file_name"], mm.random_sentence(rng))
         self.others = [mm.note_path(n) for n in self.noise(device, avoid=(self.params["file_name"],))]
 
@@ -157,7 +157,7 @@ class MarkorDeleteNewestNote(MarkorTask):
     family = "markor_delete"
 
     def initialize(self, device: SimDroid) -> None:
-        rng = random.Random(self.params["seed"])
+        rng = rules.init_rng(self.params)
         fs = device_storage(device)
         count = rng.randint(2, 6)
         names = rules._distinct_names(rng, count)
@@ -200,7 +200,7 @@ class MarkorDeleteAllNotes(MarkorTask):
     family = "markor_delete"
 
     def initialize(self, device: SimDroid) -> None:
-        self.noise(device, count=random.Random(self.params["seed"]).randint(2, 6))
+        self.noise(device, count=rules.init_rng(self.params).randint(2, 6))
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         return float(rules.delete_all_ok(device_storage(device)))
@@ -323,7 +323,7 @@ class MarkorMoveNote(MarkorTask):
         return rules.move_note_params(rng)
 
     def initialize(self, device: SimDroid) -> None:
-        rng = random.Random(self.params["seed"])
+        rng = rules.init_rng(self.params)
         fs = device_storage(device)
         folders = {self.params["source_folder"], self.params["destination_folder"]}
         folders |= set(rng.sample(mm.NOTE_FOLDERS, k=3))

@@ -13,8 +13,10 @@ from typing import Any
 from vera.env.android.sim.apps import markor_model as mm
 from vera.env.android.sim.apps.files_model import FileSystem, random_string
 from vera.env.android.sim.apps.sms_model import fuzzy_match
+from vera.env.android.sim.tasks.sms_rules import init_rng
 
 Params = dict[str, Any]
+__all__ = ["init_rng"]  # re-exported for the Markor tasks' background data
 
 
 def _distinct_names(rng: random.Random, count: int) -> list[str]:

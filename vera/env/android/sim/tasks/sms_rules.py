@@ -80,3 +80,9 @@ def count_answer_ok(answer: str | None, expected: int) -> bool:
         except ValueError:
             continue
     return False
+
+
+def init_rng(params: Params) -> random.Random:
+    """The random stream for a task's ``initialize`` (background data): seeded from the instance seed but
+    independent of the stream that drew the params, so noise never repeats a parameter by accident."""
+    return random.Random(f"initialize:{params['seed']}")
