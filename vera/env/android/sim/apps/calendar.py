@@ -243,17 +243,16 @@ class EventEditScreen(Screen):
 
     # --- pickers -----------------------------------------------------------------------------------
     def pick_start_date(self) -> None:
-        self.show_dialog(DatePicker(self.start.date(), self._set_start_date, self.show_dialog).dialog())
+        DatePicker(self, self.start.date(), self._set_start_date).open()
 
     def pick_end_date(self) -> None:
-        self.show_dialog(DatePicker(self.end.date(), self._set_end_date, self.show_dialog).dialog())
+        DatePicker(self, self.end.date(), self._set_end_date).open()
 
     def pick_start_time(self) -> None:
-        self.show_dialog(TimePicker(self.start.hour, self.start.minute, self._set_start_time,
-                                    self.show_dialog).dialog())
+        TimePicker(self, self.start.hour, self.start.minute, self._set_start_time).open()
 
     def pick_end_time(self) -> None:
-        self.show_dialog(TimePicker(self.end.hour, self.end.minute, self._set_end_time, self.show_dialog).dialog())
+        TimePicker(self, self.end.hour, self.end.minute, self._set_end_time).open()
 
     def _set_start_date(self, day: date) -> None:
         duration = self.end - self.start

@@ -1,8 +1,9 @@
 """Material date and time picker dialogs (``DatePickerDialog`` / ``TimePickerDialog``), reusable by apps.
 
-Both are built as `AlertDialog`s whose content is rebuilt from a small picker state object; a
-screen keeps the state, calls `show_dialog(picker.dialog())` to open it and again after every
-change inside it (day tapped, month flipped, hour chosen), and receives the result in `on_done`.
+Both are built as `AlertDialog`s whose content is rebuilt from a small picker state object: a screen
+creates the picker (``TimePicker(self, 9, 30, on_done).open()``), the picker re-shows its dialog on
+the screen after every change inside it (day tapped, month flipped, hour chosen or typed, keeping
+the focused field), and OK calls ``on_done`` with the result.
 
 * Date picker: "Select date" header with the chosen date, "Previous month"/"Next month" arrows around
   the month name, a Sunday-first grid of day cells (``text`` the day number, ``content-desc`` like
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from vera.env.android.sim import layout as L
-from vera.env.android.sim.app import AlertDialog
+from vera.env.android.sim.app import AlertDialog, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.toolkit.views import (
     Column,
@@ -52,22 +53,28 @@ def _add_months(first: date, months: int) -> date:
 class DatePicker:
     """State of an open date picker: the chosen day and the month on show."""
 
+    screen: Screen
     selected: date
     on_done: Callable[[date], None]
-    refresh: Callable[[AlertDialog], None]
     shown_month: date | None = None
 
     def __post_init__(self) -> None:
         self.shown_month = self.shown_month or _month_start(self.selected)
 
+    def open(self) -> None:
+        """Show (or re-show) the dialog on the screen, keeping the focused text field."""
+        focus = self.screen.focus
+        self.screen.show_dialog(self.dialog())
+        self.screen.focus = focus
+
     def pick(self, day: date) -> None:
         self.selected = day
-        self.refresh(self.dialog())
+        self.open()
 
     def flip(self, months: int) -> None:
         assert self.shown_month is not None
         self.shown_month = _add_months(self.shown_month, months)
-        self.refresh(self.dialog())
+        self.open()
 
     def confirm(self) -> None:
         self.on_done(self.selected)
@@ -141,45 +148,51 @@ class ClockFace(FrameLayout):
 class TimePicker:
     """State of an open 24-hour time picker."""
 
+    screen: Screen
     hour: int
     minute: int
     on_done: Callable[[time], None]
-    refresh: Callable[[AlertDialog], None]
     choosing_minutes: bool = False
     text_mode: bool = False
+
+    def open(self) -> None:
+        """Show (or re-show) the dialog on the screen, keeping the focused text field."""
+        focus = self.screen.focus
+        self.screen.show_dialog(self.dialog())
+        self.screen.focus = focus
 
     def set_hour(self, hour: int) -> None:
         self.hour = hour
         self.choosing_minutes = True
-        self.refresh(self.dialog())
+        self.open()
 
     def set_minute(self, minute: int) -> None:
         self.minute = minute
-        self.refresh(self.dialog())
+        self.open()
 
     def show_hours(self) -> None:
         self.choosing_minutes = False
-        self.refresh(self.dialog())
+        self.open()
 
     def show_minutes(self) -> None:
         self.choosing_minutes = True
-        self.refresh(self.dialog())
+        self.open()
 
     def toggle_mode(self) -> None:
         self.text_mode = not self.text_mode
-        self.refresh(self.dialog())
+        self.open()
 
     def type_hour(self, text: str) -> None:
         digits = "".join(ch for ch in text if ch.isdigit())[-2:]
         if digits and int(digits) < 24:
             self.hour = int(digits)
-        self.refresh(self.dialog())
+        self.open()
 
     def type_minute(self, text: str) -> None:
         digits = "".join(ch for ch in text if ch.isdigit())[-2:]
         if digits and int(digits) < 60:
             self.minute = int(digits)
-        self.refresh(self.dialog())
+        self.open()
 
     def confirm(self) -> None:
         self.on_done(time(self.hour, self.minute))

@@ -207,7 +207,7 @@ class TaskEditScreen(Screen):
 
     def pick_due(self) -> None:
         start = self.due or self.device.now.date()
-        self.show_dialog(DatePicker(start, self._set_due, self.show_dialog).dialog())
+        DatePicker(self, start, self._set_due).open()
 
     def _set_due(self, day: date) -> None:
         self.due = day
