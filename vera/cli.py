@@ -239,6 +239,7 @@ def _mount_groups() -> None:
         if getattr(module, "MOUNT_AS_COMMANDS", False):
             for command in group.registered_commands:
                 app.registered_commands.append(command)
+            app.registered_groups.extend(group.registered_groups)  # e.g. `vera emulator start`
         else:
             app.add_typer(group, name=name)
 

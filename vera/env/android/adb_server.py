@@ -431,7 +431,7 @@ class DeviceShell:
     def _tool_getprop(self, args: list[str]) -> bytes:
         props = {"ro.product.model": "SimDroid", "ro.build.version.sdk": "33",
                  "ro.build.version.release": "13", "ro.serialno": self.served.serial,
-                 "ro.product.name": "simdroid"}
+                 "ro.product.name": "simdroid", "sys.boot_completed": "1"}
         if args:
             return (props.get(args[0], "") + "\n").encode()
         return "".join(f"[{k}]: [{v}]\n" for k, v in props.items()).encode()
