@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -546,7 +546,7 @@ def _dialog_box(root: View, keyboard_up: bool) -> L.Box:
 def _bind(screen: Screen, root: View) -> EditText | None:
     """Fill text fields from the screen's form, mark the focused one, restore scroll offsets."""
     focused = None
-    for view in root.walk_all():
+    for view in _interactive(root):
         if isinstance(view, EditText):
             value = view.value if view.value is not None else screen.form.get(view.id, "")
             view.text = "•" * len(value) if view.password else value
@@ -558,8 +558,20 @@ def _bind(screen: Screen, root: View) -> EditText | None:
     return focused
 
 
+def _interactive(root: View) -> Iterator[View]:
+    """EditTexts and ScrollViews anywhere in the tree (an explicit stack: no generator per level)."""
+    stack = [root]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        view = pop()
+        if isinstance(view, EditText | ScrollView):
+            yield view
+        if view.children:
+            extend(reversed(view.children))
+
+
 def _store_scroll(screen: Screen, root: View) -> None:
-    for view in root.walk_all():
+    for view in _interactive(root):
         if isinstance(view, ScrollView) and view.id and view.shown:
             screen.scroll[view.id] = view.offset
 

@@ -17,8 +17,15 @@ from vera.env.android.sim.toolkit.views import EditText, View
 _BOOL = ("false", "true")
 
 
+_SPECIAL = frozenset('&<>"\n\r\t')
+
+
 def _q(text: str) -> str:
-    return quoteattr(text) if text else '""'
+    if not text:
+        return '""'
+    if _SPECIAL.isdisjoint(text):
+        return f'"{text}"'
+    return quoteattr(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def resource_id(package: str, view_id: str) -> str:

@@ -19,6 +19,7 @@ Layout rules (enough for phone screens, cheap to compute):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -40,7 +41,7 @@ class View:
 
     __slots__ = (
         "id", "desc", "text", "enabled", "selected", "on_click", "on_long_click", "height", "width",
-        "weight", "gravity", "children", "bounds", "shown", "padding", "background", "key",
+        "weight", "gravity", "children", "bounds", "shown", "padding", "background", "key", "_measured",
     )
 
     def __init__(
@@ -78,6 +79,7 @@ class View:
         self.bounds: L.Box = (0, 0, 0, 0)
         self.shown = False
         self.key = ""
+        self._measured: tuple[int, int] = (-1, 0)
 
     # --- behaviour flags the XML and the touch dispatch read ---------------------------------------
     @property
@@ -101,14 +103,22 @@ class View:
         """Height this view wants at the given width."""
         if self.height is not None:
             return self.height
-        return self.content_height(width)
+        measured_width, measured = self._measured
+        if measured_width == width:
+            return measured
+        measured = self.content_height(width)
+        self._measured = (width, measured)
+        return measured
 
     def content_height(self, width: int) -> int:
         return 0
 
     def layout(self, box: L.Box, clip: L.Box) -> None:
         """Place this view at `box`; `clip` is the visible region (for scrolling parents)."""
-        visible = L.intersect(box, clip)
+        if clip[0] <= box[0] and clip[1] <= box[1] and box[2] <= clip[2] and box[3] <= clip[3]:
+            visible: L.Box | None = box if box[0] < box[2] and box[1] < box[3] else None
+        else:
+            visible = L.intersect(box, clip)
         self.shown = visible is not None
         self.bounds = visible if visible is not None else box
         if self.shown and self.children:
@@ -309,8 +319,13 @@ def char_width(size: int) -> float:
     return size * 0.55
 
 
-def text_lines(text: str, width: int, size: int, max_lines: int) -> list[str]:
-    """Greedy word wrap by the font's average advance (shared by layout and rendering)."""
+@functools.lru_cache(maxsize=8192)
+def text_lines(text: str, width: int, size: int, max_lines: int) -> tuple[str, ...]:
+    """Greedy word wrap by the font's average advance (shared by layout and rendering); cached."""
+    return tuple(_wrap(text, width, size, max_lines))
+
+
+def _wrap(text: str, width: int, size: int, max_lines: int) -> list[str]:
     if not text:
         return []
     per_line = max(1, int(width / char_width(size)))
@@ -520,9 +535,12 @@ def ListItem(title: str, subtitle: str = "", *, on_click: Handler | None = None,
     if subtitle:
         texts.append(TextView(subtitle, id=subtitle_id, size=L.SMALL_TEXT_SIZE, color=(96, 96, 104),
                               max_lines=2))
-    body = Column(*texts, padding=0)
-    row = Row(body, *([trailing] if trailing is not None else []), id=id, padding=L.PADDING // 2,
-              on_click=on_click, on_long_click=on_long_click, selected=selected)
+    if trailing is None:  # one clickable column: fewer nodes, as Android's preference rows
+        row = Column(*texts, id=id, padding=L.PADDING // 2, on_click=on_click, on_long_click=on_long_click,
+                     selected=selected)
+    else:
+        row = Row(Column(*texts, padding=0), trailing, id=id, padding=L.PADDING // 2,
+                  on_click=on_click, on_long_click=on_long_click, selected=selected)
     row.height = max(L.ROW_HEIGHT, row.content_height(L.SCREEN_WIDTH))
     return row
 
