@@ -63,18 +63,19 @@ class Episode:
 
 
 def start_episode(task_name: str, seed: int) -> Episode:
-    """A fresh SimDroid with the task initialized, on the home screen when the task says so."""
-    from vera.env.android.sim.device import SimDroid
+    """A fresh SimDroid with the task initialized and the home screen shown, as `SimDroidSuite` starts one."""
     from vera.env.android.sim.registry import task_classes
+    from vera.env.android.sim.suite import SimDroidSuite
 
     classes = task_classes()
     if task_name not in classes:
         raise VeraError(f"unknown SimDroid task {task_name!r}; see `vera tasks --env simdroid`")
     task = classes[task_name].from_seed(seed)
-    device = SimDroid()
+    device = SimDroidSuite().make_device(seed)
     task.initialize(device)
+    device.go_home_and_reset()  # the suite's episode start, step for step
     env = AndroidEnv(device)
-    env.reset(go_home=bool(getattr(task, "start_on_home_screen", True)))
+    env.reset(go_home=True)
     return Episode(task_name, seed, device, task, env)
 
 

@@ -108,12 +108,15 @@ _OBJECT_NAME = re.compile(
     r"(?=\b(?:my|the|called|named|titled)\s+(.+?)\s+(?:event|note|task|contact|file|recipe|expense|"
     r"folder|recording|alarm|entry|item|list|message|conversation)s?\b)", re.IGNORECASE)  # overlapping
 _SEGMENT_SPLIT = re.compile(r"\n|;|,\s|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
+_FIELD_SPLIT = re.compile(r"\n|\s{2,}|:\s")
 _KEY_PREFIX = re.compile(r"^[\w ]{1,30}:\s*")
 _STOPWORDS = frozenset(
     "a an the in on at to of for and or with from by is are was be it its this that then open add "
     "create set go make new delete remove what which who how when where please tap click use find app "
     "i my me you your".split())
 _MAX_VALUES = 48
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
+_MAX_EDITS = 12  # values tried as an added line or header of a field's text
 
 
 def _clean(value: str) -> str:
@@ -121,7 +124,12 @@ def _clean(value: str) -> str:
 
 
 def _add(values: list[str], seen: set[str], value: str, *, verbatim: bool = False) -> None:
-    """Add a cleaned value once; stop words only when the user quoted them (``verbatim``)."""
+    """Add a cleaned value once; stop words only when the user quoted them (``verbatim``). A sentence
+    keeps its final punctuation as a second value ("Call me." and "Call me")."""
+    raw = value.strip().rstrip(",;:").strip()
+    if not verbatim and raw[-1:] in (".", "!", "?") and len(raw.split()) >= 3 and raw.lower() not in seen:
+        seen.add(raw.lower())
+        values.append(raw)
     value = value.strip() if verbatim else _clean(value)
     key = value.lower()
     if not value or key in seen or len(value) > 200:
@@ -155,10 +163,19 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
     for match in _OBJECT_NAME.finditer(text):
         if len(match.group(1).split()) <= 5:
             _add(values, seen, match.group(1))
+    for field_text in _FIELD_SPLIT.split(text):  # "key: value" fields of a structured goal
+        field_text = _KEY_PREFIX.sub("", field_text.strip())
+        if field_text and field_text != text.strip() and len(field_text.split()) <= 25:
+            _add(values, seen, field_text)
     for segment in _SEGMENT_SPLIT.split(text):
         segment = _KEY_PREFIX.sub("", segment.strip())
         if segment and segment != text.strip() and len(segment.split()) <= 6:
             _add(values, seen, segment)
+    for match in _CAPITALIZED.finditer(text):  # free text at the end: "... of the note Happy birthday!"
+        before = text[:match.start()].rstrip()
+        tail = text[match.start():].strip()
+        if before and before[-1].isalpha() and before[-1].islower() and 2 <= len(tail.split()) <= 20:
+            _add(values, seen, tail)
     for match in _CAPITALIZED.finditer(text):
         run = match.group(0)
         if match.start() == 0 or text[match.start() - 2: match.start()].strip() in (".", "!", "?", ":"):
@@ -185,13 +202,8 @@ def screen_values(elements: Sequence[UIElement], *, limit: int = _MAX_VALUES) ->
         for raw in (element.text, element.content_description):
             if raw:
                 _add(values, seen, raw)
-    groups: dict[str, list[str]] = {}
-    for element in elements:
-        if element.resource_id and element.text and not element.is_editable and not is_keyboard(element):
-            groups.setdefault(element.resource_id, []).append(element.text)
-    for texts in groups.values():  # list answers: every item of one list, in screen order
-        if 2 <= len(texts) <= 12:
-            _add(values, seen, ", ".join(texts))
+    for answer in list_answers(elements):
+        _add(values, seen, answer)
     for element in elements:
         if is_keyboard(element):
             continue
@@ -199,6 +211,56 @@ def screen_values(elements: Sequence[UIElement], *, limit: int = _MAX_VALUES) ->
             for value in extract_slot_values(raw or "", limit=8):
                 _add(values, seen, value)
     return values[:limit]
+
+
+def _row_of(items: list[UIElement], element: UIElement) -> int | None:
+    """Which list row (by vertical bands around the items) an element's centre falls in."""
+    if element.bbox_pixels is None:
+        return None
+    y = element.bbox_pixels.center[1]
+    centres = [item.bbox_pixels.center[1] for item in items if item.bbox_pixels is not None]
+    if len(centres) != len(items):
+        return None
+    for i, centre in enumerate(centres):
+        upper = (centres[i - 1] + centre) / 2 if i > 0 else float("-inf")
+        lower = (centre + centres[i + 1]) / 2 if i + 1 < len(centres) else float("inf")
+        if upper <= y < lower:
+            return i
+    return None
+
+
+def list_answers(elements: Sequence[UIElement], max_items: int = 12) -> list[str]:
+    """Comma-separated answers made of list items: every item of a list (items share a resource id),
+    and the items whose row shows one attribute value (a date, "High priority"), alone and crossed
+    with the row's checkbox state (done / not done)."""
+    groups: dict[str, list[UIElement]] = {}
+    for element in elements:
+        if element.resource_id and element.text and not element.is_editable and not is_keyboard(element):
+            groups.setdefault(element.resource_id, []).append(element)
+    answers: list[str] = []
+    for items in groups.values():
+        if not 2 <= len(items) <= max_items:
+            continue
+        answers.append(", ".join(item.text or "" for item in items))
+        attributes: dict[str, set[int]] = {}
+        checked: dict[bool, set[int]] = {True: set(), False: set()}
+        for element in elements:
+            if element in items or is_keyboard(element):
+                continue
+            row = _row_of(items, element)
+            if row is None:
+                continue
+            if element.is_checkable:
+                checked[bool(element.is_checked)].add(row)
+            for value in (element.text, element.content_description):
+                if value:
+                    attributes.setdefault(value, set()).add(row)
+        subsets = [rows for rows in attributes.values() if 0 < len(rows) < len(items)]
+        subsets += [rows & state for rows in [*attributes.values(), set(range(len(items)))]
+                    for state in checked.values() if rows & state]
+        for rows in subsets:
+            answers.append(", ".join(items[i].text or "" for i in sorted(rows)))
+    return list(dict.fromkeys(answers))
 
 
 LAUNCHER_HINTS = ("launcher", "home")
@@ -231,8 +293,9 @@ def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterabl
     """The default (no-LLM) slot values: text from the goal, answers from the screen and the goal."""
     goal_values = extract_slot_values(goal)
     apps = list(dict.fromkeys([*app_names, *launcher_app_names(elements)]))
-    answers = list(dict.fromkeys([*screen_values(elements), *goal_values]))
-    return SlotValues(text=tuple(goal_values), app=tuple(apps), answer=tuple(answers[:_MAX_VALUES]))
+    counts = [str(n) for n in range(11)] if _HOW_MANY.search(goal) else []
+    answers = list(dict.fromkeys([*screen_values(elements), *goal_values, *counts]))
+    return SlotValues(text=tuple(goal_values), app=tuple(apps), answer=tuple(answers[:_MAX_VALUES + len(counts)]))
 
 
 def _is_slider(element: UIElement) -> bool:
@@ -250,7 +313,13 @@ def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> li
                                  JSONAction(action_type=kind, index=index), index, target=target))
     if element.is_editable:
         if slots.text:
-            for value in slots.text:
+            current = (element.text or "").strip()
+            values = list(slots.text)
+            if len(current.split()) >= 3:  # edit a text in place: a line at the bottom, or a header
+                extra = [v for v in slots.text if len(v) >= 8][:_MAX_EDITS]
+                values += [f"{current}\n{v}" for v in extra] + [f"{v}\n{current}" for v in extra]
+                values += [f"{v}\n\n{current}" for v in extra]
+            for value in values:
                 out.append(Candidate(
                     T.INPUT_TEXT, _json({"action_type": T.INPUT_TEXT, "text": value, "index": index}),
                     JSONAction(action_type=T.INPUT_TEXT, text=value, index=index, clear_text=True), index,
