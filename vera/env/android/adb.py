@@ -13,7 +13,10 @@ through the ADBKeyBoard IME (base64 broadcast) when it is installed, else a `Dev
 install it.
 
 Every failure is a `vera.errors.DeviceError` naming the device serial and the command. A lost connection
-is retried a bounded number of times (``reconnect_attempts``), waiting for the device to come back.
+is retried a bounded number of times (``reconnect_attempts``, default 3 or $VERA_ADB_RECONNECT_ATTEMPTS,
+waiting ``reconnect_delay_s`` x attempt between tries, default 0.5 s or $VERA_ADB_RECONNECT_DELAY). After
+that the device counts as lost: every later command fails at once (so an episode on a dead device ends in
+seconds and is recorded as an error) until `AdbDevice.wait_until_online` sees it again.
 """
 
 from __future__ import annotations
@@ -114,8 +117,8 @@ class AdbDevice:
         *,
         host: str | None = None,
         port: int | None = None,
-        reconnect_attempts: int = 3,
-        reconnect_delay_s: float = 0.5,
+        reconnect_attempts: int | None = None,
+        reconnect_delay_s: float | None = None,
         command_timeout_s: float = 30.0,
         dump_retries: int = 5,
         dump_path: str = DEFAULT_DUMP_PATH,
@@ -124,6 +127,10 @@ class AdbDevice:
     ) -> None:
         self.host = host or os.environ.get("ANDROID_ADB_SERVER_HOST", "127.0.0.1")
         self.port = int(port or os.environ.get("ANDROID_ADB_SERVER_PORT", 5037))
+        if reconnect_attempts is None:
+            reconnect_attempts = int(os.environ.get("VERA_ADB_RECONNECT_ATTEMPTS", 3))
+        if reconnect_delay_s is None:
+            reconnect_delay_s = float(os.environ.get("VERA_ADB_RECONNECT_DELAY", 0.5))
         self.reconnect_attempts = reconnect_attempts
         self.reconnect_delay_s = reconnect_delay_s
         self.command_timeout_s = command_timeout_s
