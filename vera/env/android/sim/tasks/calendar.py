@@ -6,6 +6,7 @@ Params are JSON-friendly: events travel as dicts with ISO datetimes.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -371,3 +372,223 @@ class SimpleCalendarLocationOfEvent(_CalendarTask):
         yield ui.type(self.params["title"], id="search_query")
         yield ui.click(self.params["title"], id="event_item_title")
         yield ui.answer(ui.element(id="event_location").text or "")
+
+
+# --- relative dates and more questions ----------------------------------------------------------------
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+PEOPLE = ("Amanda", "John", "David", "Lucas", "Ava", "Isabella", "Mia", "Elijah", "Charlotte", "Sofia")
+MEETING_KINDS = ("Drinks with", "Lunch with", "Catch up with", "Meeting with")
+
+
+def this_weekday(name: str) -> date:
+    """``this Thursday`` from the device's Sunday, 2023-10-15: the coming day of that name."""
+    offset = (WEEKDAYS.index(name) - TODAY.weekday()) % 7 or 7
+    return TODAY + timedelta(days=offset)
+
+
+def spoken_time(when: datetime, style: int) -> str:
+    """A time as AndroidWorld's IR goals write it: ``8:00pm`` / ``8pm`` (12-hour) or ``20:00``."""
+    hour12 = when.hour % 12 or 12
+    suffix = "am" if when.hour < 12 else "pm"
+    if style == 0:
+        return f"{hour12}:{when.minute:02d}{suffix}"
+    if style == 1 and when.minute == 0:
+        return f"{hour12}{suffix}"
+    return f"{when:%H:%M}"
+
+
+class SimpleCalendarAddOneEventInTwoWeeks(_AddEvent):
+    """Create an event two weeks after the device date."""
+
+    template = ("In Simple Calendar Pro, create a calendar event in two weeks from today at {hour}h with the "
+                "title '{event_title}' and the description '{event_description}'. The event should last for "
+                "{duration_mins} mins.")
+    difficulty = "medium"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return add_event_params(rng, day=TODAY + timedelta(days=14))
+
+
+class SimpleCalendarAddOneEventRelativeDay(_AddEvent):
+    """Create an event on the coming named weekday."""
+
+    template = ("In Simple Calendar Pro, create a calendar event for this {day_of_week} at {hour}h with the title "
+                "'{event_title}' and the description '{event_description}'. The event should last for "
+                "{duration_mins} mins.")
+    difficulty = "easy"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        day_of_week = rng.choice(WEEKDAYS)
+        params = add_event_params(rng, day=this_weekday(day_of_week))
+        params["day_of_week"] = day_of_week
+        return params
+
+
+class SimpleCalendarDeleteEventsOnRelativeDay(SimpleCalendarDeleteEvents):
+    """Delete every event on the coming named weekday."""
+
+    template = "In Simple Calendar Pro, delete all events scheduled for this {day_of_week}."
+    complexity = 1.2
+    difficulty = "medium"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        day_of_week = rng.choice(WEEKDAYS)
+        params = events_on_day_params(rng, rng.randint(1, 2), day=this_weekday(day_of_week))
+        params["day_of_week"] = day_of_week
+        return params
+
+
+def _at_time_params(rng: random.Random) -> dict[str, Any]:
+    """A day with events at distinct hours; one chosen event defines the asked time."""
+    params = events_on_day_params(rng, 3)
+    events = [event_from_dict(d) for d in params["events"]]
+    index = rng.randrange(3)
+    target = events[index]
+    minute = rng.choice((0, 15, 30, 45))
+    start = target.start.replace(minute=minute)
+    target = Event(target.title, start, start + (target.end - target.start), target.description, target.location)
+    events[index] = target
+    params["events"] = [event_to_dict(e) for e in events]
+    params["target"] = index
+    params["time"] = spoken_time(start, rng.randrange(3))
+    return params
+
+
+class SimpleCalendarEventOnDateAtTime(_CalendarTask):
+    """IR: the title of the event starting at a given date and time."""
+
+    template = ("What is on my schedule for {date} at {time} in Simple Calendar Pro? Answer with the titles only. "
+                "If there are multiples titles, format your answer in a comma separated list.")
+    complexity = 1.0
+    difficulty = "medium"
+    family = "calendar_event_at_time"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return _at_time_params(rng)
+
+    def _target(self) -> Event:
+        return event_from_dict(self.params["events"][self.params["target"]])
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(titles_answer_ok(answer, [self._target().title]))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield from self._open_day(ui, _param_day(self.params))
+        wanted = parse_clock(self.params["time"])
+        rows = rows_on_screen(ui, "event_item_title", ("event_item_time",))
+        yield ui.answer(", ".join(r["text"] for r in rows if field_text(r, "event_item_time")[:5] == wanted))
+
+
+class SimpleCalendarFirstEventAfterStartTime(SimpleCalendarEventOnDateAtTime):
+    """IR: the first event of a day that starts after a given time."""
+
+    template = ("What is my first event after {time} {date} in Simple Calendar Pro? Answer with the titles only. "
+                "If there are multiples titles, format your answer in a comma separated list.")
+    difficulty = "easy"
+    family = "calendar_first_event_after"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = events_on_day_params(rng, 3)
+        events = [event_from_dict(d) for d in params["events"]]  # distinct hours, in start order
+        index = rng.randrange(1, 3)
+        gap = (events[index].start - events[index - 1].start) // 2
+        asked = events[index - 1].start + max(gap, timedelta(minutes=1))
+        asked = asked.replace(minute=asked.minute // 5 * 5, second=0)
+        if asked <= events[index - 1].start:
+            asked = events[index - 1].start + timedelta(minutes=5)
+        params["target"] = index
+        params["time"] = spoken_time(asked, 0 if asked.minute else rng.randrange(3))
+        return params
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield from self._open_day(ui, _param_day(self.params))
+        after = parse_clock(self.params["time"])
+        rows = rows_on_screen(ui, "event_item_title", ("event_item_time",))
+        later = [r for r in rows if field_text(r, "event_item_time")[:5] > after]
+        yield ui.answer(later[0]["text"] if later else "")
+
+
+def parse_clock(text: str) -> str:
+    """``8:00pm`` / ``8pm`` / ``20:00`` -> ``20:00``."""
+    match = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap]m)?\s*", text.lower())
+    if match is None:
+        raise ValueError(f"not a clock time: {text!r}")
+    hour, minute, suffix = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if suffix == "pm" and hour != 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+_MONTHS = {name.lower(): i for i, name in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"), start=1)}
+
+
+def parse_spoken_datetime(text: str) -> datetime | None:
+    """``October 20 2023 14:00`` (commas, ``at``, a.m./p.m. forgiven) -> datetime; None if unreadable."""
+    lowered = text.lower().replace(",", " ")
+    month = next((m for name, m in _MONTHS.items() if name in lowered or name[:3] + " " in lowered), None)
+    clock = re.search(r"(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?", lowered)
+    numbers = [int(n) for n in re.findall(r"\b\d{1,4}\b", re.sub(r"\d{1,2}:\d{2}", " ", lowered))]
+    years = [n for n in numbers if n >= 1900]
+    days = [n for n in numbers if 1 <= n <= 31]
+    if month is None or clock is None or not years or not days:
+        return None
+    hour = int(clock.group(1))
+    suffix = (clock.group(3) or "").replace(".", "")
+    if suffix == "pm" and hour != 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    try:
+        return datetime(years[0], month, days[0], hour, int(clock.group(2)))
+    except ValueError:
+        return None
+
+
+class SimpleCalendarNextMeetingWithPerson(_CalendarTask):
+    """IR: when the next meeting with a person starts (a past one exists too)."""
+
+    template = ("When is my next meeting with {person} in Simple Calendar Pro? Express your answer in the format "
+                "<month name> <day> <year> <hour in 24-hour format>:<minutes>.")
+    complexity = 1.0
+    difficulty = "medium"
+    family = "calendar_next_meeting"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        person = rng.choice(PEOPLE)
+        day = TODAY + timedelta(days=rng.randint(1, 14))
+        start = datetime.combine(day, datetime.min.time()).replace(hour=rng.randint(9, 20),
+                                                                   minute=rng.choice((0, 15, 30, 45)))
+        target = Event(f"{rng.choice(MEETING_KINDS)} {person}", start, start + timedelta(hours=1))
+        past_start = start - timedelta(days=rng.randint(15, 25))
+        past = Event(f"{rng.choice(MEETING_KINDS)} {person}", past_start, past_start + timedelta(hours=1))
+        later_start = start + timedelta(days=rng.randint(3, 10))
+        later = Event(f"{rng.choice(MEETING_KINDS)} {person}", later_start, later_start + timedelta(hours=1))
+        noise = noise_events(rng, 5, avoid_days=set(), avoid_titles=set())
+        return {"person": person, "events": [event_to_dict(target)],
+                "noise": [event_to_dict(e) for e in (past, later, *noise)]}
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(parse_spoken_datetime(answer or "") == event_from_dict(self.params["events"][0]).start)
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Simple Calendar Pro")
+        yield ui.click(desc="Search")
+        yield ui.type(self.params["person"], id="search_query")
+        now = DEVICE_NOW
+        for row in rows_on_screen(ui, "event_item_title", ("event_item_time",)):
+            text = field_text(row, "event_item_time")  # "October 20, 2023  14:00 - 15:00"
+            when = parse_spoken_datetime(text.split(" - ")[0])
+            if when is not None and when >= now:
+                yield ui.answer(f"{when:%B} {when.day} {when.year} {when:%H:%M}")
+                return
+        raise OracleError(f"no upcoming meeting with {self.params['person']} in the search results")

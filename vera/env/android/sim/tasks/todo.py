@@ -6,6 +6,7 @@ Params are JSON-friendly: to-do items travel as dicts with ISO due dates.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -338,3 +339,63 @@ class TasksSetHighPriority(_TodoTask):
         yield ui.click(self.params["title"], id="task_title")
         yield ui.click("High", cls="RadioButton")
         yield ui.click(desc="Save")
+
+
+class TasksHighPriorityTasksDueOnDate(_TitlesAnswer):
+    """IR: the incomplete high-priority items due on a date (others of lower priority share the date)."""
+
+    template = ("Which tasks with high priority are due {date} in the Tasks app? Answer with the title only. If "
+                "there are multiples titles, format your answer in a comma separated list.")
+    difficulty = "medium"
+    family = "tasks_high_priority"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = on_date_params(rng, n_open=rng.randint(2, 3), n_done=0)
+        for k, item in enumerate(params["open"]):
+            item["priority"] = PRIORITY_HIGH if k == 0 or rng.random() < 0.4 else rng.choice(
+                (PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE))
+        params["high"] = [d for d in params["open"] if d["priority"] == PRIORITY_HIGH]
+        return params
+
+    answer_key = "high"
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        chip = _due_chip(self.params)
+        rows = [r for r in _list_rows(ui) if field_text(r, "due_date") == chip and _priority(r) == "High priority"]
+        yield ui.answer(", ".join(r["text"] for r in rows))
+
+
+NEXT_WEEK = tuple(TODAY + timedelta(days=k) for k in range(1, 8))  # Monday 16 to Sunday 22 October 2023
+
+
+class TasksDueNextWeek(_TodoTask):
+    """IR: how many incomplete items are due next week (Monday to Sunday)."""
+
+    template = ("How many tasks do I have due next week in Tasks app? Assume the week starts from Monday. Express "
+                "your answer as a single integer.")
+    complexity = 1.0
+    difficulty = "medium"
+    family = "tasks_due_next_week"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        pool = _TitlePool(rng)
+        prios = (PRIORITY_HIGH, PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE)
+        inside = [Todo(pool.take(), rng.choice(NEXT_WEEK), rng.choice(prios)) for _ in range(rng.randint(1, 4))]
+        outside_days = [TODAY + timedelta(days=k) for k in (-2, -1, 0, 8, 9, 11, 13)]
+        outside = [Todo(pool.take(), rng.choice(outside_days), rng.choice(prios)) for _ in range(3)]
+        done = [Todo(pool.take(), rng.choice(NEXT_WEEK), rng.choice(prios), True)]
+        return {"open": [todo_to_dict(t) for t in inside], "noise": [todo_to_dict(t) for t in outside + done],
+                "count": len(inside)}
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        numbers = re.findall(r"-?\d+(?:\.\d+)?", answer or "")
+        return float(len(numbers) == 1 and float(numbers[0]) == self.params["count"])
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Tasks")
+        chips = {due_label(day, TODAY) for day in NEXT_WEEK}
+        count = sum(1 for r in _list_rows(ui) if field_text(r, "due_date") in chips and not _is_checked(r))
+        yield ui.answer(str(count))
