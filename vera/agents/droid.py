@@ -463,7 +463,9 @@ def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str,
         raise ConfigError(f"unknown vdroid option(s) {unknown}; known: {', '.join(OPTION_KEYS)}")
     scorer, style = cached_scorer(options.get("scorer"), options)
     llm = build_llm(options.get("llm"), options)
-    apps = [app.label for app in getattr(env.device, "apps", {}).values()]
+    from vera.train.episodes import device_app_names
+
+    apps = list(device_app_names(env.device))
     policy = VDroidPolicy(scorer, style, fill_slots=llm is None, app_names=apps)
     announce = None
     progress = None

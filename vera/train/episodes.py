@@ -56,10 +56,19 @@ class Episode:
 
     @property
     def app_names(self) -> tuple[str, ...]:
-        return tuple(app.label for app in self.device.apps.values())
+        return device_app_names(self.device)
 
     def success(self, answer: str = "") -> float:
         return float(self.task.is_successful(self.device, answer))
+
+
+def device_app_names(device: Any) -> tuple[str, ...]:
+    """Installed apps by label and by name (``SMS Messenger`` and ``Simple Sms Messenger``)."""
+    names: dict[str, str] = {}
+    for app in getattr(device, "apps", {}).values():
+        for value in (app.label, str(app.name).title()):
+            names.setdefault(value.lower(), value)
+    return tuple(names.values())
 
 
 def start_episode(task_name: str, seed: int) -> Episode:

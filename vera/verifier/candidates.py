@@ -108,6 +108,7 @@ _OBJECT_NAME = re.compile(
     r"(?=\b(?:my|the|called|named|titled)\s+(.+?)\s+(?:event|note|task|contact|file|recipe|expense|"
     r"folder|recording|alarm|entry|item|list|message|conversation)s?\b)", re.IGNORECASE)  # overlapping
 _SEGMENT_SPLIT = re.compile(r"\n|;|,\s|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _FIELD_SPLIT = re.compile(r"\n|\s{2,}|:\s")
 _KEY_PREFIX = re.compile(r"^[\w ]{1,30}:\s*")
 _STOPWORDS = frozenset(
@@ -116,6 +117,7 @@ _STOPWORDS = frozenset(
     "i my me you your".split())
 _MAX_VALUES = 48
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
+_MAX_SHOWN = 8  # screen texts offered to text slots
 _MAX_EDITS = 12  # values tried as an added line or header of a field's text
 
 
@@ -167,6 +169,8 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
         field_text = _KEY_PREFIX.sub("", field_text.strip())
         if field_text and field_text != text.strip() and len(field_text.split()) <= 25:
             _add(values, seen, field_text)
+            for sentence in _SENTENCE_SPLIT.split(field_text)[:-1]:
+                _add(values, seen, sentence)
     for segment in _SEGMENT_SPLIT.split(text):
         segment = _KEY_PREFIX.sub("", segment.strip())
         if segment and segment != text.strip() and len(segment.split()) <= 6:
@@ -294,8 +298,11 @@ def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterabl
     goal_values = extract_slot_values(goal)
     apps = list(dict.fromkeys([*app_names, *launcher_app_names(elements)]))
     counts = [str(n) for n in range(11)] if _HOW_MANY.search(goal) else []
-    answers = list(dict.fromkeys([*screen_values(elements), *goal_values, *counts]))
-    return SlotValues(text=tuple(goal_values), app=tuple(apps), answer=tuple(answers[:_MAX_VALUES + len(counts)]))
+    answers = list(dict.fromkeys([*screen_values(elements), *counts, *goal_values]))
+    shown = [e.text for e in elements  # messages and notes on screen, to be typed again (resend, forward)
+             if e.text and not e.is_editable and not is_keyboard(e) and len(e.text.split()) >= 3]
+    texts = list(dict.fromkeys([*goal_values, *shown[:_MAX_SHOWN]]))
+    return SlotValues(text=tuple(texts), app=tuple(apps), answer=tuple(answers[:_MAX_VALUES + len(counts)]))
 
 
 def _is_slider(element: UIElement) -> bool:
