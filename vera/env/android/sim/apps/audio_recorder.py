@@ -19,6 +19,7 @@ from vera.env.android.sim.apps import audio_recorder_model as am
 from vera.env.android.sim.apps.files_model import FileSystem, FileSystemError
 from vera.env.android.sim.apps.files_shared import date_label, device_storage, now_ms, size_label
 from vera.env.android.sim.toolkit.views import (
+    Button,
     Column,
     EditText,
     ImageButton,
@@ -91,7 +92,7 @@ class RecorderScreen(Screen):
             ImageButton("❚❚", desc="Pause", id="btn_record", on_click=self.pause, width=240, height=240)
         )
         controls = Row(
-            ImageButton("≡", desc="Records", id="btn_records_list", on_click=self.open_list, width=160, height=160),
+            ImageButton("=", desc="Records", id="btn_records_list", on_click=self.open_list, width=160, height=160),
             Spacer(weight=1),
             record_button,
             Spacer(weight=1),
@@ -116,10 +117,13 @@ class RecorderScreen(Screen):
     def record(self) -> None:
         if not self.app.state.mic_allowed:
             self.branch("ask_permission")
+            choices = [("While using the app", self.allow_and_record), ("Only this time", self.allow_and_record),
+                       ("Don't allow", self.deny)]
+            # Android's permission prompt stacks its three choices vertically.
             self.show_dialog(AlertDialog(
-                "Allow Audio Recorder to record audio?",
-                buttons=[("While using the app", self.allow_and_record), ("Only this time", self.allow_and_record),
-                         ("Don't allow", self.deny)], cancelable=True))
+                "Allow Audio Recorder to record audio?", buttons=(),
+                content=[Button(label, id=f"permission_{i}", style="text", height=L.BUTTON_HEIGHT,
+                                on_click=self._choose(handler)) for i, (label, handler) in enumerate(choices)]))
             return
         now = now_ms(self.device)
         if self.recorder.paused:
@@ -128,6 +132,12 @@ class RecorderScreen(Screen):
             return
         self.app.state.recording_name = am.next_default_name(self.app.fs)
         self.recorder.start(now)
+
+    def _choose(self, handler: Callable[[], None]) -> Callable[[], None]:
+        def permission_choice() -> None:
+            self.dismiss_dialog()
+            handler()
+        return permission_choice
 
     def allow_and_record(self) -> None:
         self.app.state.mic_allowed = True

@@ -151,7 +151,7 @@ class FilesBrowserScreen(Screen):
             toolbar = Toolbar(self.title(), actions=[
                 ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
             ])
-            toolbar.children.insert(0, ImageButton("≡", desc="Show roots", id="show_roots", on_click=self.open_drawer))
+            toolbar.children.insert(0, ImageButton("=", desc="Show roots", id="show_roots", on_click=self.open_drawer))
         crumb = None
         if self.path is not None and self.path.startswith(STORAGE_ROOT) and self.root == STORAGE_LABEL:
             rel = posixpath.relpath(self.path, STORAGE_ROOT)

@@ -213,6 +213,7 @@ def standard_storage(rng: random.Random | None = None, mtime_ms: int = 0) -> Fil
     for folder, names in STANDARD_FOLDERS.items():
         fs.mkdir(posixpath.join(STORAGE_ROOT, folder), mtime_ms=mtime_ms)
         chosen = names if rng is None else rng.sample(names, k=rng.randint(1, len(names)))
-        for name in chosen:
-            fs.write(posixpath.join(STORAGE_ROOT, folder, name), size=1024 * (1 + len(name)), mtime_ms=mtime_ms)
+        for age, name in enumerate(chosen):  # a day apart, so the files do not all share one time
+            fs.write(posixpath.join(STORAGE_ROOT, folder, name), size=1024 * (1 + len(name)),
+                     mtime_ms=mtime_ms - age * 86_400_000 - 3_600_000 * (len(name) % 9))
     return fs

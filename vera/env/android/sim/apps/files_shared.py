@@ -40,7 +40,7 @@ def device_storage(device: SimDroid) -> FileSystem:
     """The device's shared storage (created with the standard folders on first use)."""
     fs = getattr(device, _STORAGE_ATTR, None)
     if fs is None:
-        fs = standard_storage()
+        fs = standard_storage(mtime_ms=now_ms(device) - 30 * 86_400_000)
         setattr(device, _STORAGE_ATTR, fs)
     return fs
 

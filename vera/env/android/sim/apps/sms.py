@@ -207,7 +207,7 @@ class ThreadScreen(Screen):
         conv = self.app.store.conversation(self.address)
         bubbles: list[View] = []
         for sms in conv.messages if conv is not None else ():
-            body = TextView(sms.body, id="thread_message_body", width=760, padding=28,
+            body = TextView(sms.body, id="thread_message_body", width=760, padding=28, max_lines=12,
                             background=_RECEIVED_BG if sms.box == INBOX else _SENT_BG)
             stamp = TextView(time_label(sms.date_ms, now), id="thread_message_time", size=L.SMALL_TEXT_SIZE - 4,
                              color=MUTED, width=760, align="left" if sms.box == INBOX else "right")
