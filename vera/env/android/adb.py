@@ -33,6 +33,7 @@ from typing import TypeVar
 
 import numpy as np
 from adbutils import AdbClient, AdbError, AdbTimeout
+from adbutils import AdbDevice as AdbHandle  # adbutils' per-device handle
 from PIL import Image
 
 from vera.env.android.apps import find_app, looks_like_package
@@ -123,6 +124,7 @@ class AdbDevice:
         dump_retries: int = 5,
         dump_path: str = DEFAULT_DUMP_PATH,
         restore_ime: bool = True,
+        defer_selection: bool = False,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.host = host or os.environ.get("ANDROID_ADB_SERVER_HOST", "127.0.0.1")
@@ -139,8 +141,18 @@ class AdbDevice:
         self.restore_ime = restore_ime
         self._sleep = sleep
         self._client = _Client(host=self.host, port=self.port, socket_timeout=command_timeout_s)
-        self._serial = serial or os.environ.get("ANDROID_SERIAL") or self._only_device()
-        self._device = self._client.device(self._serial)
+        self._serial: str | None = serial or os.environ.get("ANDROID_SERIAL")
+        if self._serial is None:
+            if defer_selection:  # fail now if there is no server; choose the device on first use
+                try:
+                    self._client.server_version()
+                except _CONNECTION_ERRORS as exc:
+                    raise DeviceError(f"cannot reach the adb server at {self.host}:{self.port} ({exc}); start "
+                                      f"it with `adb -P {self.port} start-server` (or `vera sim adb --port "
+                                      f"{self.port}` for SimDroid)") from exc
+            else:
+                self._serial = self._only_device()
+        self._handle: AdbHandle | None = None
         self._size: tuple[int, int] | None = None
         self._has_adb_keyboard: bool | None = None
         # Set when reconnecting failed: later commands fail at once until `wait_until_online` succeeds,
@@ -150,7 +162,15 @@ class AdbDevice:
     # --- connection ------------------------------------------------------------------------------
     @property
     def serial(self) -> str:
+        if self._serial is None:  # defer_selection: the only device on the server, chosen on first use
+            self._serial = self._only_device()
         return self._serial
+
+    @property
+    def _device(self) -> AdbHandle:
+        if self._handle is None:
+            self._handle = self._client.device(self.serial)
+        return self._handle
 
     def __repr__(self) -> str:
         return f"AdbDevice(serial={self._serial!r}, server={self.host}:{self.port})"
@@ -181,7 +201,7 @@ class AdbDevice:
 
     def is_online(self) -> bool:
         try:
-            return self._serial in self.connected_serials()
+            return self.serial in self.connected_serials()
         except _CONNECTION_ERRORS:
             return False
 

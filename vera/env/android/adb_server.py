@@ -872,6 +872,7 @@ class SimDroidOverAdb(AdbDevice):
     """
 
     def __init__(self, serial: str | None = None, *, online_timeout_s: float = 30.0, **options: Any) -> None:
+        options.setdefault("defer_selection", True)  # `vera eval` builds a suite to list tasks, then one per device
         super().__init__(serial, **options)
         self.online_timeout_s = online_timeout_s
 
