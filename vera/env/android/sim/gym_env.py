@@ -1,6 +1,8 @@
 """`SimDroidGymEnv`: a SimDroid task as a Gymnasium environment (``gymnasium.make("vera/SimDroid-v0")``).
 
-Observation (a `Dict` of `Text` spaces, so vector envs, shared memory included, work unchanged):
+Observation (a `Dict` of `Text` spaces; `SyncVectorEnv` works as is, `AsyncVectorEnv` with
+``shared_memory=False``, because gymnasium 1.4 reads `Text` back from shared memory as character 0
+in every slot, for any env):
 
 * ``goal``: the task's goal;
 * ``html``: the UI elements as HTML, one element per line, ``<button id="3" ...>Save</button>``;
