@@ -17,6 +17,10 @@ RECIPE_TITLES: tuple[str, ...] = (
     "Thai Peanut Noodle Salad", "Classic Margherita Pizza", "Tomato Basil Bruschetta",
     "Avocado Toast with Egg", "Beef Stir Fry", "Vegetable Curry", "Greek Salad", "Mushroom Risotto",
     "Banana Pancakes", "Black Bean Tacos", "Salmon with Lemon Dill", "Caprese Sandwich", "Shakshuka",
+    "Chicken Tikka Masala", "Spinach and Feta Quiche", "Pulled Pork Sliders", "Falafel Wrap", "Minestrone",
+    "Teriyaki Salmon Bowl", "Stuffed Bell Peppers", "Eggplant Parmesan", "Pad Thai", "French Onion Soup",
+    "Blueberry Muffins", "Chickpea Curry", "Tuna Nicoise Salad", "Beef Tacos", "Pumpkin Risotto",
+    "Honey Garlic Chicken", "Vegetable Lasagna", "Sweet Potato Fries", "Miso Ramen", "Apple Crumble",
 )
 
 DESCRIPTIONS: tuple[str, ...] = (

@@ -16,6 +16,7 @@ from vera.env.android.sim.apps.expense_model import (
     deduplicated,
     distinct_expenses,
     expense_matches,
+    random_october_ms,
     removed_exactly,
 )
 from vera.env.android.sim.oracle import UI, OracleError
@@ -269,3 +270,78 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
         yield JSONAction(action_type="long_press", index=duplicate["index"])
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
+
+
+def select_by_scanning(ui: UI, names: list[str], key_id: str, list_id: str,
+                       limit: int = 40) -> Iterator[JSONAction]:
+    """Walk a long list top to bottom, long-pressing the first wanted row and tapping the others."""
+    pending = list(names)
+    selecting = False
+    for _ in range(limit):
+        for name in list(pending):
+            if ui.has(name, id=key_id):
+                yield ui.click(name, id=key_id) if selecting else ui.long_press(name, id=key_id)
+                selecting = True
+                pending.remove(name)
+        if not pending:
+            return
+        before = ui.texts()
+        yield ui.scroll("down", id=list_id)
+        if ui.texts() == before:
+            break
+    raise OracleError(f"reached the end of the list without finding {pending}")
+
+
+class ExpenseDeleteMultiple2(_ExpenseDelete):
+    """Delete three named expenses hidden among fifty others (the list must be scrolled)."""
+
+    complexity = 3.4
+    n_targets = 3
+    n_noise = 50
+    difficulty = "hard"
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Pro Expense")
+        yield from select_by_scanning(ui, [d["name"] for d in self.params["expenses"]], "tv_name", "rv_expense")
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete", cls="Button")
+
+
+class ExpenseDeleteDuplicates2(ExpenseDeleteDuplicates):
+    """Deduplicate among forty rows, three of which share the duplicate's name but not its amount."""
+
+    complexity = 1.8
+    difficulty = "medium"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = duplicate_params(rng, n_noise=37)
+        params["app"] = APP_NAME
+        target = expense_from_dict(params["expenses"][0])
+        for extra in rng.sample(range(50, 1000), 3):
+            variant = dataclasses.replace(target, amount_cents=target.amount_cents + extra,
+                                          created_ms=random_october_ms(rng))
+            params["noise"].append(expense_to_dict(variant))
+        return params
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Pro Expense")
+        # Copies of one entry share its date, so the list shows them next to each other: compare the rows
+        # of each screenful (rows seen on an earlier screen may be the same rows again after a scroll).
+        for _ in range(40):
+            seen: set[tuple[str, str, str]] = set()
+            for row in rows_on_screen(ui, "tv_name", ("tv_date", "tv_amount")):
+                if "tv_amount" not in row or "tv_date" not in row:
+                    continue  # a row cut by the list's edge: read it after the next scroll
+                key = (row["text"], field_text(row, "tv_date"), field_text(row, "tv_amount"))
+                if key in seen:
+                    yield JSONAction(action_type="long_press", index=row["index"])
+                    yield ui.click(desc="Delete")
+                    yield ui.click("Delete", cls="Button")
+                    return
+                seen.add(key)
+            before = ui.texts()
+            yield ui.scroll("down", id="rv_expense")
+            if ui.texts() == before:
+                break
+        raise OracleError("no duplicate expense rows in the list")

@@ -15,7 +15,7 @@ from vera.env.android.sim.apps.recipes import FIELDS
 from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, recipe_matches
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
+from vera.env.android.sim.tasks.expense import field_text, rows_on_screen, select_by_scanning
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
@@ -143,10 +143,11 @@ class _RecipeDelete(_RecipeTask):
     template = "Delete the following recipes from Broccoli app: {titles}."
     family = "recipe_delete"
     n_targets = 1
+    n_noise = 5
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = delete_params(rng, cls.n_targets, n_noise=5)
+        params = delete_params(rng, cls.n_targets, n_noise=cls.n_noise)
         params["titles"] = ", ".join(d["title"] for d in params["recipes"])
         return params
 
@@ -219,3 +220,27 @@ class RecipeDeleteDuplicateRecipes(_RecipeTask):
                 return
             seen.add(key)
         raise OracleError("no duplicate recipe cards on screen")
+
+
+class RecipeDeleteSingleWithRecipeWithNoise(RecipeDeleteSingleRecipe):
+    """Delete one recipe among thirty (scroll to find it)."""
+
+    complexity = 2.0
+    difficulty = "easy"
+    n_noise = 29
+
+
+class RecipeDeleteMultipleRecipesWithNoise(_RecipeDelete):
+    """Delete three recipes among thirty-two (scan the list, multi-select)."""
+
+    complexity = 3.4
+    difficulty = "medium"
+    n_targets = 3
+    n_noise = 29
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        titles = [d["title"] for d in self.params["recipes"]]
+        yield from select_by_scanning(ui, titles, "card_text_view_title", "recycler_view")
+        yield ui.click(desc="Delete")
+        yield ui.click("Delete", cls="Button")
