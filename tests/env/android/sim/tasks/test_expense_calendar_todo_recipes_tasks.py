@@ -21,7 +21,6 @@ from vera.env.android.sim.tasks.calendar import titles_answer_ok
 
 MODULES = ("expense", "calendar", "todo", "recipes")
 TASKS = {name: cls for name, cls in task_classes().items() if cls.__module__.rsplit(".", 1)[-1] in MODULES}
-IR_TASKS = {n for n in TASKS if any(k in n for k in ("OnDate", "ForDate", "NextEvent", "Location", "HighPriorityTasks"))}
 TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworld_tasks.tsv)
     "ExpenseAddSingle": 1.2, "ExpenseAddMultiple": 6, "ExpenseDeleteSingle": 1, "ExpenseDeleteMultiple": 2,
     "ExpenseDeleteDuplicates": 1.2, "SimpleCalendarAddOneEvent": 3.4, "SimpleCalendarAddOneEventTomorrow": 3.4,
@@ -30,6 +29,11 @@ TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworl
     "TasksDueOnDate": 1, "TasksHighPriorityTasks": 1, "TasksIncompleteTasksOnDate": 1,
     "TasksCompletedTasksForDate": 1, "RecipeAddSingleRecipe": 2.4, "RecipeDeleteSingleRecipe": 1,
     "RecipeDeleteMultipleRecipes": 2.4, "RecipeDeleteDuplicateRecipes": 1, "RecipeAddMultipleRecipes": 6,
+    "ExpenseDeleteMultiple2": 3.4, "ExpenseDeleteDuplicates2": 1.8, "RecipeDeleteSingleWithRecipeWithNoise": 2,
+    "RecipeDeleteMultipleRecipesWithNoise": 3.4, "SimpleCalendarAddOneEventInTwoWeeks": 3.4,
+    "SimpleCalendarAddOneEventRelativeDay": 3.4, "SimpleCalendarDeleteEventsOnRelativeDay": 1.2,
+    "SimpleCalendarEventOnDateAtTime": 1, "SimpleCalendarFirstEventAfterStartTime": 1,
+    "SimpleCalendarNextMeetingWithPerson": 1, "TasksHighPriorityTasksDueOnDate": 1, "TasksDueNextWeek": 1,
 }
 
 
@@ -76,7 +80,7 @@ def test_deleting_one_extra_expense_fails():
     device = SimDroid()
     task.initialize(device)
     ledger = device.app("pro expense").state
-    target = next(r.expense_id for r in ledger.rows if r.expense.name == task.params["expenses"][0]["name"])
+    target = next(r.expense_id for r in ledger.rows if r.expense.name == task.params["targets"][0]["name"])
     other = next(r.expense_id for r in ledger.rows if r.expense_id != target)
     ledger.delete(target)
     assert task.is_successful(device) == 1.0
@@ -90,7 +94,7 @@ def test_dedup_accepts_either_copy_but_not_both():
         device = SimDroid()
         task.initialize(device)
         ledger = device.app("pro expense").state
-        name = task.params["expenses"][0]["name"]
+        name = task.params["targets"][0]["name"]
         copies = [r.expense_id for r in ledger.rows if r.expense.name == name]
         ledger.delete(copies[1] if keep_first else copies[0])
         assert task.is_successful(device) == 1.0
@@ -152,7 +156,7 @@ def test_add_recipe_with_a_wrong_field_fails():
     task = TASKS["RecipeAddSingleRecipe"].from_seed(0)
     device = SimDroid()
     task.initialize(device)
-    wanted = Recipe(**task.params["recipes"][0])
+    wanted = Recipe(**task.params["targets"][0])
     book = device.app("broccoli app").state
     row_id = book.add(Recipe(wanted.title, wanted.description, "99 servings", wanted.preparation_time, "",
                              wanted.ingredients, wanted.directions))

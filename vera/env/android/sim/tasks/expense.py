@@ -54,7 +54,7 @@ def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, An
     targets = distinct_expenses(rng, n_targets)
     noise = distinct_expenses(rng, n_noise, exclude_names={e.name for e in targets})
     return {
-        "expenses": [expense_to_dict(e) for e in targets],
+        "targets": [expense_to_dict(e) for e in targets],
         "noise": [expense_to_dict(e) for e in noise],
         "text_format": rng.choice(["csv", "text_block"]),
     }
@@ -63,7 +63,7 @@ def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, An
 def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     """Rows to delete plus other rows; all names distinct so the goal's names are unambiguous."""
     rows = distinct_expenses(rng, n_targets + n_noise)
-    return {"expenses": [expense_to_dict(e) for e in rows[:n_targets]],
+    return {"targets": [expense_to_dict(e) for e in rows[:n_targets]],
             "noise": [expense_to_dict(e) for e in rows[n_targets:]]}
 
 
@@ -71,7 +71,7 @@ def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
     """One expense stored twice, exactly, among `n_noise` distinct others."""
     rows = distinct_expenses(rng, n_noise + 1)
     target = rows.pop()
-    return {"expenses": [expense_to_dict(target)] * 2, "noise": [expense_to_dict(e) for e in rows]}
+    return {"targets": [expense_to_dict(target)] * 2, "noise": [expense_to_dict(e) for e in rows]}
 
 
 # --- screen reading shared by this package's oracles -------------------------------------------------
@@ -137,25 +137,24 @@ class _ExpenseTask(Task):
 
 class _ExpenseAdd(_ExpenseTask):
     abstract = True
-    template = "Add the following expenses into the {app}: {expense_text}"
     n_targets = 1
     family = "expense_add"
+    text_param = "expense"
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = add_params(rng, cls.n_targets, n_noise=6)
-        params["app"] = APP_NAME
-        params["expense_text"] = expenses_as_text([expense_from_dict(d) for d in params["expenses"]],
+        params[cls.text_param] = expenses_as_text([expense_from_dict(d) for d in params["targets"]],
                                                   params["text_format"])
         return params
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
-        wanted = [expense_from_dict(d) for d in self.params["expenses"]]
+        wanted = [expense_from_dict(d) for d in self.params["targets"]]
         return float(added_correctly(self._before(), self._after(device), wanted, expense_matches))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
-        for data in self.params["expenses"]:
+        for data in self.params["targets"]:
             expense = expense_from_dict(data)
             yield ui.click(desc="Add expense")
             yield ui.type(expense.name, id="edt_name")
@@ -170,6 +169,7 @@ class _ExpenseAdd(_ExpenseTask):
 class ExpenseAddSingle(_ExpenseAdd):
     """Add one expense (name, amount, category, note) through the entry form."""
 
+    template = "Add the following expenses into the arduia pro expense: {expense}"
     complexity = 1.2
     n_targets = 1
     difficulty = "easy"
@@ -178,14 +178,16 @@ class ExpenseAddSingle(_ExpenseAdd):
 class ExpenseAddMultiple(_ExpenseAdd):
     """Add three expenses, one form each."""
 
+    template = "Add the following expenses into the arduia pro expense: {expenses}"
     complexity = 6.0
     n_targets = 3
     difficulty = "medium"
+    text_param = "expenses"
 
 
 class _ExpenseDelete(_ExpenseTask):
     abstract = True
-    template = "Delete the following expenses from {app}: {names}."
+    template = "Delete the following expenses from arduia pro expense: {expenses}."
     n_targets = 1
     n_noise = 6
     family = "expense_delete"
@@ -193,22 +195,21 @@ class _ExpenseDelete(_ExpenseTask):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = delete_params(rng, cls.n_targets, cls.n_noise)
-        params["app"] = APP_NAME
-        params["names"] = ", ".join(d["name"] for d in params["expenses"])
+        params["expense"] = params["expenses"] = ", ".join(d["name"] for d in params["targets"])
         return params
 
     def _initial_targets(self) -> list[Expense]:
-        return [expense_from_dict(d) for d in self.params["expenses"]]
+        return [expense_from_dict(d) for d in self.params["targets"]]
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         before = self._before()
-        names = {d["name"] for d in self.params["expenses"]}
+        names = {d["name"] for d in self.params["targets"]}
         target_ids = {i for i, e in before.items() if e.name in names}
         return float(removed_exactly(before, self._after(device), target_ids))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
-        names = [d["name"] for d in self.params["expenses"]]
+        names = [d["name"] for d in self.params["targets"]]
         for k, name in enumerate(names):
             yield from ui.scroll_to(name, id="tv_name", within={"id": "rv_expense"})
             yield ui.long_press(name, id="tv_name") if k == 0 else ui.click(name, id="tv_name")
@@ -219,6 +220,7 @@ class _ExpenseDelete(_ExpenseTask):
 class ExpenseDeleteSingle(_ExpenseDelete):
     """Delete one named expense."""
 
+    template = "Delete the following expenses from arduia pro expense: {expense}."
     complexity = 1.0
     n_targets = 1
     difficulty = "easy"
@@ -236,20 +238,18 @@ class ExpenseDeleteMultiple(_ExpenseDelete):
 class ExpenseDeleteDuplicates(_ExpenseTask):
     """Delete all but one copy of an exactly duplicated expense."""
 
-    template = ("Delete all but one of any expenses in {app} that are exact duplicates, ensuring at least "
-                "one instance of each unique expense remains.")
+    template = ("Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring "
+                "at least one instance of each unique expense remains.")
     complexity = 1.2
     difficulty = "medium"
     family = "expense_dedup"
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = duplicate_params(rng, n_noise=5)
-        params["app"] = APP_NAME
-        return params
+        return duplicate_params(rng, n_noise=5)
 
     def _initial_targets(self) -> list[Expense]:
-        return [expense_from_dict(d) for d in self.params["expenses"]]
+        return [expense_from_dict(d) for d in self.params["targets"]]
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         return float(deduplicated(self._before(), self._after(device), Expense.content))
@@ -302,7 +302,7 @@ class ExpenseDeleteMultiple2(_ExpenseDelete):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
-        yield from select_by_scanning(ui, [d["name"] for d in self.params["expenses"]], "tv_name", "rv_expense")
+        yield from select_by_scanning(ui, [d["name"] for d in self.params["targets"]], "tv_name", "rv_expense")
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
 
@@ -316,8 +316,7 @@ class ExpenseDeleteDuplicates2(ExpenseDeleteDuplicates):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = duplicate_params(rng, n_noise=37)
-        params["app"] = APP_NAME
-        target = expense_from_dict(params["expenses"][0])
+        target = expense_from_dict(params["targets"][0])
         for extra in rng.sample(range(50, 1000), 3):
             variant = dataclasses.replace(target, amount_cents=target.amount_cents + extra,
                                           created_ms=random_october_ms(rng))

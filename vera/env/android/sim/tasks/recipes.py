@@ -48,20 +48,20 @@ def recipes_as_text(recipes: list[Recipe], text_format: str) -> str:
 def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     targets = distinct_recipes(rng, n_targets)
     noise = distinct_recipes(rng, n_noise, exclude_titles={r.title for r in targets})
-    return {"recipes": [recipe_to_dict(r) for r in targets], "noise": [recipe_to_dict(r) for r in noise],
+    return {"targets": [recipe_to_dict(r) for r in targets], "noise": [recipe_to_dict(r) for r in noise],
             "text_format": rng.choice(["csv", "text_block"])}
 
 
 def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     rows = distinct_recipes(rng, n_targets + n_noise)
-    return {"recipes": [recipe_to_dict(r) for r in rows[:n_targets]],
+    return {"targets": [recipe_to_dict(r) for r in rows[:n_targets]],
             "noise": [recipe_to_dict(r) for r in rows[n_targets:]]}
 
 
 def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
     rows = distinct_recipes(rng, n_noise + 1)
     target = rows.pop()
-    return {"recipes": [recipe_to_dict(target)] * 2, "noise": [recipe_to_dict(r) for r in rows]}
+    return {"targets": [recipe_to_dict(target)] * 2, "noise": [recipe_to_dict(r) for r in rows]}
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ class _RecipeTask(Task):
         self.before = app.state.snapshot()
 
     def _initial_targets(self) -> list[Recipe]:
-        return [recipe_from_dict(d) for d in self.params["recipes"]]
+        return [recipe_from_dict(d) for d in self.params["targets"]]
 
     def _after(self, device: SimDroid) -> dict[int, Recipe]:
         return device.app(APP_NAME).state.snapshot()
@@ -90,27 +90,27 @@ class _RecipeTask(Task):
 
 class _RecipeAdd(_RecipeTask):
     abstract = True
-    template = "Add the following recipes into the Broccoli app: {recipe_text}"
     family = "recipe_add"
     n_targets = 1
+    text_param = "recipe"
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = add_params(rng, cls.n_targets, n_noise=10)
-        params["recipe_text"] = recipes_as_text([recipe_from_dict(d) for d in params["recipes"]],
-                                                params["text_format"])
+        params[cls.text_param] = recipes_as_text([recipe_from_dict(d) for d in params["targets"]],
+                                                 params["text_format"])
         return params
 
     def _initial_targets(self) -> list[Recipe]:
         return []
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
-        wanted = [recipe_from_dict(d) for d in self.params["recipes"]]
+        wanted = [recipe_from_dict(d) for d in self.params["targets"]]
         return float(added_correctly(self.before, self._after(device), wanted, recipe_matches))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Broccoli")
-        for data in self.params["recipes"]:
+        for data in self.params["targets"]:
             recipe = recipe_from_dict(data)
             yield ui.click(desc="Add recipe")
             for attribute, view_id, _hint, _multi in FIELDS:
@@ -125,6 +125,8 @@ class _RecipeAdd(_RecipeTask):
 class RecipeAddSingleRecipe(_RecipeAdd):
     """Add one recipe through the editor."""
 
+    template = "Add the following recipes into the Broccoli app: {recipe}"
+
     complexity = 2.4
     difficulty = "easy"
     n_targets = 1
@@ -132,6 +134,9 @@ class RecipeAddSingleRecipe(_RecipeAdd):
 
 class RecipeAddMultipleRecipes(_RecipeAdd):
     """Add three recipes, one editor each."""
+
+    template = "Add the following recipes into the Broccoli app: {recipes}"
+    text_param = "recipes"
 
     complexity = 6.0
     difficulty = "medium"
@@ -148,11 +153,11 @@ class _RecipeDelete(_RecipeTask):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = delete_params(rng, cls.n_targets, n_noise=cls.n_noise)
-        params["titles"] = ", ".join(d["title"] for d in params["recipes"])
+        params["titles"] = ", ".join(d["title"] for d in params["targets"])
         return params
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
-        titles = {d["title"] for d in self.params["recipes"]}
+        titles = {d["title"] for d in self.params["targets"]}
         target = {i for i, r in self.before.items() if r.title in titles}
         return float(removed_exactly(self.before, self._after(device), target))
 
@@ -164,7 +169,7 @@ class RecipeDeleteSingleRecipe(_RecipeDelete):
     difficulty = "easy"
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
-        title = self.params["recipes"][0]["title"]
+        title = self.params["targets"][0]["title"]
         yield ui.open_app("Broccoli")
         yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
         yield ui.click(title, id="card_text_view_title")
@@ -182,7 +187,7 @@ class RecipeDeleteMultipleRecipes(_RecipeDelete):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Broccoli")
-        for k, data in enumerate(self.params["recipes"]):
+        for k, data in enumerate(self.params["targets"]):
             title = data["title"]
             yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
             yield ui.long_press(title, id="card_text_view_title") if k == 0 else \
@@ -240,7 +245,7 @@ class RecipeDeleteMultipleRecipesWithNoise(_RecipeDelete):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Broccoli")
-        titles = [d["title"] for d in self.params["recipes"]]
+        titles = [d["title"] for d in self.params["targets"]]
         yield from select_by_scanning(ui, titles, "card_text_view_title", "recycler_view")
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
