@@ -187,14 +187,15 @@ class AndroidWorldEnv:
         return self._elements
 
     def execute_action(self, action: JSONAction | dict[str, Any] | str) -> None:
-        act = action_to_vera(action)
+        """Count the step, then execute; a malformed action still spends its step (as in AndroidWorld)."""
         if self.done:
             raise BudgetExhausted("the agent already sent status; the episode is over")
         if self.max_steps is not None and self.steps >= self.max_steps:
             raise BudgetExhausted(f"step budget of {self.max_steps} spent (int(10 x complexity))")
         self.steps += 1
-        self.actions.append(act.to_dict())
         self._elements = None
+        act = action_to_vera(action)
+        self.actions.append(act.to_dict())
         if act.action_type == "status":
             self.done = True
             self.goal_status = act.goal_status
@@ -212,24 +213,33 @@ class EpisodeAgent(Protocol):
 
 
 class StepAgent(Protocol):
-    """A vera agent that picks one action per state."""
+    """A vera agent that picks one action per state (the SimDroid suite's agents: oracle, random, vdroid)."""
 
-    def step(self, goal: str, state: State) -> JSONAction | dict[str, Any]: ...
-
-
-AgentFactory = Callable[[AndroidWorldEnv], Any]
+    def act(self, goal: str, state: State) -> JSONAction | dict[str, Any] | str: ...
 
 
-def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> None:
-    """Run `agent` until it sends status or spends the budget."""
+# (env the agent acts on, AndroidWorld's TaskEval instance) -> agent. Agents should only read the goal;
+# the task is passed for oracles, logging and task-specific options.
+AgentFactory = Callable[[AndroidWorldEnv, Any], Any]
+
+
+def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> list[str]:
+    """Run `agent` until it sends status or spends the budget; return the per-step errors."""
+    errors: list[str] = []
     try:
-        if hasattr(agent, "step"):
+        if hasattr(agent, "act"):
             while not env.done and env.steps < max_steps:
-                env.execute_action(agent.step(goal, env.get_state()))
+                try:
+                    env.execute_action(agent.act(goal, env.get_state()))
+                except BudgetExhausted:
+                    raise
+                except (ActionError, VeraError) as exc:  # a bad action spends its step, never ends the run
+                    errors.append(f"step {env.steps}: {type(exc).__name__}: {exc}")
         else:
             agent.run(goal, max_steps)
     except BudgetExhausted:
         pass
+    return errors
 
 
 def _groups(task: Any) -> dict[str, str]:
@@ -307,13 +317,13 @@ def _run_instance(task: Any, name: str, instance_id: int, env: Any, modules: dic
         result.goal = task.goal
         view = AndroidWorldEnv(env, modules, max_steps=max_steps)
         view.reset(go_home=bool(getattr(task, "start_on_home_screen", True)))
-        _drive(agent_factory(view), view, task.goal, max_steps)
+        step_errors = _drive(agent_factory(view, task), view, task.goal, max_steps)
         task_successful = float(task.is_successful(env))
         result.done = view.done
         result.steps = view.steps
         result.success = task_successful if view.done else 0.0
         result.extra.update({"task_successful": task_successful, "goal_status": view.goal_status,
-                             "actions": view.actions})
+                             "actions": view.actions, "action_errors": step_errors})
     except Exception as exc:  # AndroidWorld records the exception and leaves the episode out of the tally
         result.error = f"{type(exc).__name__}: {exc}"
     finally:
