@@ -68,9 +68,10 @@ class AudioRecorderApp(App):
 
 
 class RecorderScreen(Screen):
-    """The recording screen."""
+    """The recording screen (live: its timer shows the running clock)."""
 
     app: AudioRecorderApp
+    live = True
 
     @property
     def recorder(self) -> am.Recorder:

@@ -29,7 +29,7 @@ STANDARD_FOLDERS: dict[str, tuple[str, ...]] = {
     "Notifications": ("ping_short.mp3", "ding_soft.ogg", "chirp_alert.mp3", "bubble_pop.ogg"),
     "Pictures": ("screenshot_0412.png", "cat_portrait.jpg", "mountain_view.jpg", "receipt_scan.png"),
     "Podcasts": ("tech_talk_ep12.mp3", "daily_news_0930.mp3", "science_hour_ep4.mp3", "cooking_show.mp3"),
-    "Recordings": ("voice_memo_01.m4a", "lecture_notes.m4a"),
+    "Recordings": (),  # the recorder's folder starts empty
     "Ringtones": ("classic_ring.mp3", "marimba_loop.ogg", "retro_phone.mp3", "calm_tone.ogg"),
 }
 
@@ -212,7 +212,7 @@ def standard_storage(rng: random.Random | None = None, mtime_ms: int = 0) -> Fil
     fs = FileSystem()
     for folder, names in STANDARD_FOLDERS.items():
         fs.mkdir(posixpath.join(STORAGE_ROOT, folder), mtime_ms=mtime_ms)
-        chosen = names if rng is None else rng.sample(names, k=rng.randint(1, len(names)))
+        chosen = names if rng is None or not names else rng.sample(names, k=rng.randint(1, len(names)))
         for age, name in enumerate(chosen):  # a day apart, so the files do not all share one time
             fs.write(posixpath.join(STORAGE_ROOT, folder, name), size=1024 * (1 + len(name)),
                      mtime_ms=mtime_ms - age * 86_400_000 - 3_600_000 * (len(name) % 9))
