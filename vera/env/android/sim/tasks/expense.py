@@ -5,8 +5,12 @@ Params are JSON-friendly: expenses travel as dicts of `Expense` fields.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
+import posixpath
 import random
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -16,9 +20,12 @@ from vera.env.android.sim.apps.expense_model import (
     deduplicated,
     distinct_expenses,
     expense_matches,
+    parse_amount,
     random_october_ms,
     removed_exactly,
 )
+from vera.env.android.sim.apps.files_shared import device_storage, now_ms
+from vera.env.android.sim.apps.markor_model import MARKOR_ROOT
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
 from vera.env.android.types import JSONAction
@@ -37,16 +44,39 @@ def expense_from_dict(data: dict[str, Any]) -> Expense:
     return Expense(**data)
 
 
-def expenses_as_text(expenses: list[Expense], text_format: str) -> str:
-    """How AndroidWorld writes rows into a goal: a CSV table or "Field: value" blocks."""
+def rows_as_text(rows: list[dict[str, str]], keys: tuple[str, ...], text_format: str, label: str) -> str:
+    """How AndroidWorld writes table rows into goals and files: a CSV table (header line, fields quoted
+    when they hold commas) or "Label: v  key: v ..." blocks separated by two spaces."""
     if text_format == "csv":
-        lines = ["name, amount_dollars, category_name, note"]
-        lines += [f"{e.name}, {e.amount_dollars}, {e.category}, {e.note}"
-                  for e in expenses]
-        return "\n".join(lines)
-    blocks = [f"Expense: {e.name}  amount_dollars: {e.amount_dollars}  category_name: {e.category}  "
-              f"note: {e.note}" for e in expenses]
-    return "  ".join(blocks)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(keys)
+        writer.writerows([[row[k] for k in keys] for row in rows])
+        return out.getvalue().rstrip("\n")
+    return "  ".join(f"{label}: {row[keys[0]]}  " + "  ".join(f"{k}: {row[k]}" for k in keys[1:]) for row in rows)
+
+
+def parse_rows_text(text: str, keys: tuple[str, ...], label: str) -> list[dict[str, str]]:
+    """Read back `rows_as_text` output in either format (what an oracle does with a goal or a file)."""
+    text = text.strip()
+    if text.startswith(",".join(keys)) or text.startswith(keys[0] + ","):
+        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+    names = (label, *keys[1:])
+    pattern = r"\s*" + r"\s+".join(rf"{re.escape(n)}: (.*?)" for n in names) + rf"(?=\s+{re.escape(label)}: |\s*$)"
+    return [dict(zip(keys, (v.strip() for v in m.groups()), strict=True)) for m in re.finditer(pattern, text, re.S)]
+
+
+EXPENSE_KEYS = ("name", "amount_dollars", "category_name", "note")
+
+
+def expense_text_row(expense: Expense) -> dict[str, str]:
+    return {"name": expense.name, "amount_dollars": expense.amount_dollars, "category_name": expense.category,
+            "note": expense.note}
+
+
+def expenses_as_text(expenses: list[Expense], text_format: str) -> str:
+    """How AndroidWorld writes expenses into a goal or file: a CSV table or "Expense: ..." blocks."""
+    return rows_as_text([expense_text_row(e) for e in expenses], EXPENSE_KEYS, text_format, "Expense")
 
 
 def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
@@ -105,6 +135,19 @@ def field_text(row: dict[str, Any], field_id: str) -> str:
     return (element.text or "") if element is not None else ""
 
 
+def add_expenses(ui: UI, expenses: list[Expense]) -> Iterator[JSONAction]:
+    """From Pro Expense's home: one entry form per expense (name, amount, category, note), Save."""
+    for expense in expenses:
+        yield ui.click(desc="Add expense")
+        yield ui.type(expense.name, id="edt_name")
+        yield ui.type(f"{expense.amount_cents / 100:.2f}", id="edt_amount")
+        yield ui.click(id="spinner_category")
+        yield ui.click(expense.category, cls="RadioButton")
+        yield ui.type(expense.note, id="edt_note")
+        yield from ui.scroll_to(id="btn_save")
+        yield ui.click(id="btn_save")
+
+
 # --- tasks -----------------------------------------------------------------------------------------
 class _ExpenseTask(Task):
     """Shared setup: a fresh ledger holding the task's rows (noise, then targets, in entry order)."""
@@ -154,16 +197,7 @@ class _ExpenseAdd(_ExpenseTask):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
-        for data in self.params["targets"]:
-            expense = expense_from_dict(data)
-            yield ui.click(desc="Add expense")
-            yield ui.type(expense.name, id="edt_name")
-            yield ui.type(f"{expense.amount_cents / 100:.2f}", id="edt_amount")
-            yield ui.click(id="spinner_category")
-            yield ui.click(expense.category, cls="RadioButton")
-            yield ui.type(expense.note, id="edt_note")
-            yield from ui.scroll_to(id="btn_save")
-            yield ui.click(id="btn_save")
+        yield from add_expenses(ui, [expense_from_dict(d) for d in self.params["targets"]])
 
 
 class ExpenseAddSingle(_ExpenseAdd):
@@ -344,3 +378,56 @@ class ExpenseDeleteDuplicates2(ExpenseDeleteDuplicates):
             if ui.texts() == before:
                 break
         raise OracleError("no duplicate expense rows in the list")
+
+
+REIMBURSABLE = "Reimbursable."
+
+
+class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
+    """Multi-app: log the reimbursable transactions listed in a Markor note."""
+
+    template = ("Go through the transactions in my_expenses.txt in Markor. Log the reimbursable transactions in "
+                "the arduia pro expense.")
+    complexity = 6.0
+    difficulty = "hard"
+    family = "expense_add_from_markor"
+    app_names = (APP_NAME, "markor")
+    n_targets = 2
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = add_params(rng, cls.n_targets, n_noise=6)
+        others = distinct_expenses(rng, 12, exclude_names={d["name"] for d in params["targets"] + params["noise"]})
+        params["file_rows"] = [expense_to_dict(e) for e in others]
+        params["file_order"] = rng.sample(range(len(others) + cls.n_targets), len(others) + cls.n_targets)
+        return params
+
+    def initialize(self, device: SimDroid) -> None:
+        super().initialize(device)
+        marked = [dataclasses.replace(expense_from_dict(d), note=f"{d['note']}. {REIMBURSABLE}")
+                  for d in self.params["targets"]]
+        pool = marked + [expense_from_dict(d) for d in self.params["file_rows"]]
+        rows = [pool[i] for i in self.params["file_order"]]
+        storage = device_storage(device)
+        storage.mkdir(MARKOR_ROOT)
+        storage.write(posixpath.join(MARKOR_ROOT, "my_expenses.txt"), expenses_as_text(rows, "csv"),
+                      mtime_ms=now_ms(device))
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        wanted = [expense_from_dict(d) for d in self.params["targets"]]
+
+        def matches(actual: Expense, target: Expense) -> bool:
+            with_mark = dataclasses.replace(target, note=f"{target.note}. {REIMBURSABLE}")
+            return expense_matches(actual, target) or expense_matches(actual, with_mark)
+
+        return float(added_correctly(self.before, self._after(device), wanted, matches))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Markor")
+        yield ui.click("my_expenses.txt", id="ui__filesystem_item__title")
+        text = ui.element(id="document__fragment__edit__highlighting_editor").text or ""
+        rows = [r for r in parse_rows_text(text, EXPENSE_KEYS, "Expense") if REIMBURSABLE.lower() in r["note"].lower()]
+        expenses = [Expense(r["name"], parse_amount(r["amount_dollars"]) or 0, r["category_name"],
+                            r["note"].replace(REIMBURSABLE, "").strip().rstrip(".")) for r in rows]
+        yield ui.open_app("Pro Expense")
+        yield from add_expenses(ui, expenses)

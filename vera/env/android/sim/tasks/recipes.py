@@ -6,16 +6,25 @@ Params are JSON-friendly: recipes travel as dicts of `Recipe` fields.
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import random
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from vera.env.android.sim.apps.expense_model import added_correctly, deduplicated, removed_exactly
+from vera.env.android.sim.apps.files_shared import device_storage, now_ms
+from vera.env.android.sim.apps.markor_model import MARKOR_ROOT
 from vera.env.android.sim.apps.recipes import FIELDS
 from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, recipe_matches
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import field_text, rows_on_screen, select_by_scanning
+from vera.env.android.sim.tasks.expense import (
+    field_text,
+    parse_rows_text,
+    rows_as_text,
+    rows_on_screen,
+    select_by_scanning,
+)
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
@@ -32,17 +41,18 @@ def recipe_from_dict(data: dict[str, Any]) -> Recipe:
     return Recipe(**data)
 
 
+RECIPE_KEYS = ("title", "description", "servings", "preparationTime", "ingredients", "directions")
+
+
+def recipe_text_row(recipe: Recipe) -> dict[str, str]:
+    return {"title": recipe.title, "description": recipe.description, "servings": recipe.servings,
+            "preparationTime": recipe.preparation_time, "ingredients": recipe.ingredients,
+            "directions": recipe.directions}
+
+
 def recipes_as_text(recipes: list[Recipe], text_format: str) -> str:
-    """AndroidWorld's goal text for rows: a CSV table or "Field: value" blocks."""
-    if text_format == "csv":
-        lines = ["title, description, servings, preparationTime, ingredients, directions"]
-        lines += [f"{r.title}, {r.description}, {r.servings}, {r.preparation_time}, {r.ingredients}, "
-                  f"{r.directions}" for r in recipes]
-        return "\n".join(lines)
-    return "  ".join(
-        f"Recipe: {r.title}  description: {r.description}  servings: {r.servings}  "
-        f"preparationTime: {r.preparation_time}  ingredients: {r.ingredients}  directions: {r.directions}"
-        for r in recipes)
+    """AndroidWorld's text for recipes in goals and files: a CSV table or "Recipe: ..." blocks."""
+    return rows_as_text([recipe_text_row(r) for r in recipes], RECIPE_KEYS, text_format, "Recipe")
 
 
 def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
@@ -62,6 +72,29 @@ def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
     rows = distinct_recipes(rng, n_noise + 1)
     target = rows.pop()
     return {"targets": [recipe_to_dict(target)] * 2, "noise": [recipe_to_dict(r) for r in rows]}
+
+
+def add_recipes(ui: UI, recipes: list[Recipe]) -> Iterator[JSONAction]:
+    """From Broccoli's list: one editor per recipe, every non-empty field typed, Save."""
+    for recipe in recipes:
+        yield ui.click(desc="Add recipe")
+        for attribute, view_id, _hint, _multi in FIELDS:
+            value = getattr(recipe, attribute)
+            if not value:
+                continue
+            yield from ui.scroll_to(id=view_id, within={"id": "edit_scroll"})
+            yield ui.type(value, id=view_id)
+        yield ui.click(desc="Save")
+
+
+def read_markor_file(ui: UI, file_name: str) -> Iterator[JSONAction]:
+    """Open a note in Markor's browser (its text is then in the editor field)."""
+    yield ui.open_app("Markor")
+    yield ui.click(file_name, id="ui__filesystem_item__title")
+
+
+def markor_text(ui: UI) -> str:
+    return ui.element(id="document__fragment__edit__highlighting_editor").text or ""
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -110,16 +143,7 @@ class _RecipeAdd(_RecipeTask):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Broccoli")
-        for data in self.params["targets"]:
-            recipe = recipe_from_dict(data)
-            yield ui.click(desc="Add recipe")
-            for attribute, view_id, _hint, _multi in FIELDS:
-                value = getattr(recipe, attribute)
-                if not value:
-                    continue
-                yield from ui.scroll_to(id=view_id, within={"id": "edit_scroll"})
-                yield ui.type(value, id=view_id)
-            yield ui.click(desc="Save")
+        yield from add_recipes(ui, [recipe_from_dict(d) for d in self.params["targets"]])
 
 
 class RecipeAddSingleRecipe(_RecipeAdd):
@@ -249,3 +273,28 @@ class RecipeDeleteMultipleRecipesWithNoise(_RecipeDelete):
         yield from select_by_scanning(ui, titles, "card_text_view_title", "recycler_view")
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
+
+
+class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
+    """Multi-app: copy the recipes written in a Markor note into Broccoli."""
+
+    template = "Add the recipes from recipes.txt in Markor to the Broccoli recipe app."
+    complexity = 6.0
+    difficulty = "hard"
+    family = "recipe_add_from_markor"
+    app_names = (APP_NAME, "markor")
+
+    def initialize(self, device: SimDroid) -> None:
+        super().initialize(device)
+        text = recipes_as_text([recipe_from_dict(d) for d in self.params["targets"]], self.params["text_format"])
+        storage = device_storage(device)
+        storage.mkdir(MARKOR_ROOT)
+        storage.write(posixpath.join(MARKOR_ROOT, "recipes.txt"), text, mtime_ms=now_ms(device))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield from read_markor_file(ui, "recipes.txt")
+        rows = parse_rows_text(markor_text(ui), RECIPE_KEYS, "Recipe")
+        recipes = [Recipe(r["title"], r["description"], r["servings"], r["preparationTime"], "", r["ingredients"],
+                          r["directions"]) for r in rows]
+        yield ui.open_app("Broccoli")
+        yield from add_recipes(ui, recipes)
