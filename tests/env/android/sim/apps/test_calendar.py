@@ -46,7 +46,10 @@ def test_new_event_with_pickers_keeps_duration_when_start_moves(phone):
     env.execute_action(ui.click(desc="Save"))
     [row] = device.app("simple calendar pro").state.rows
     assert (row.event.title, row.event.start, row.event.end) == (
-        "Dentist", datetime(2023, 11, 3, 14, 45), datetime(2023, 11, 3, 15, 45))
+        "Dentist",
+        datetime(2023, 11, 3, 14, 45),
+        datetime(2023, 11, 3, 15, 45),
+    )
 
 
 def test_time_picker_text_mode_and_cancel(phone):
@@ -77,7 +80,9 @@ def test_save_without_title_is_refused(phone):
 def test_day_view_delete_and_search(phone):
     device, env, ui = phone
     store = device.app("simple calendar pro").state
-    store.add(Event("Concert", datetime(2023, 10, 20, 19), datetime(2023, 10, 20, 21), location="Riverside Hall"))
+    store.add(
+        Event("Concert", datetime(2023, 10, 20, 19), datetime(2023, 10, 20, 21), location="Riverside Hall")
+    )
     store.add(Event("Team lunch", datetime(2023, 10, 20, 12), datetime(2023, 10, 20, 13)))
     device.invalidate()
     env.execute_action(ui.click(desc="October 20, 2023"))

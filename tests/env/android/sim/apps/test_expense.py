@@ -35,7 +35,8 @@ def test_add_expense_through_the_form(phone):
     env.execute_action(ui.click(id="btn_save"))
     rows = device.app("pro expense").state.rows
     assert [(r.expense.name, r.expense.amount_cents, r.expense.category, r.expense.note) for r in rows] == [
-        ("Groceries", 1250, "Food", "weekly shop")]
+        ("Groceries", 1250, "Food", "weekly shop")
+    ]
     assert ui.has("Groceries", id="tv_name") and ui.has("-$12.50", id="tv_amount")
     assert any(k.endswith("ExpenseEntryScreen.save#insert") for k in device.coverage())
 

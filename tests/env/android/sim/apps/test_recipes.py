@@ -31,17 +31,23 @@ def test_aliases_and_alphabetical_cards(phone):
 def test_add_recipe_with_every_field(phone):
     device, env, ui, book = phone
     env.execute_action(ui.click(desc="Add recipe"))
-    values = {"edit_text_title": "Pancakes", "edit_text_description": "Fluffy",
-              "edit_text_servings": "3 servings", "edit_text_preparation_time": "20 mins",
-              "edit_text_source": "Grandma", "edit_text_ingredients": "flour, milk",
-              "edit_text_directions": "Whisk and fry."}
+    values = {
+        "edit_text_title": "Pancakes",
+        "edit_text_description": "Fluffy",
+        "edit_text_servings": "3 servings",
+        "edit_text_preparation_time": "20 mins",
+        "edit_text_source": "Grandma",
+        "edit_text_ingredients": "flour, milk",
+        "edit_text_directions": "Whisk and fry.",
+    }
     for view_id, value in values.items():
         for action in ui.scroll_to(id=view_id, within={"id": "edit_scroll"}):
             env.execute_action(action)
         env.execute_action(ui.type(value, id=view_id))
     env.execute_action(ui.click(desc="Save"))
-    assert book.get(3) == Recipe("Pancakes", "Fluffy", "3 servings", "20 mins", "Grandma", "flour, milk",
-                                 "Whisk and fry.")
+    assert book.get(3) == Recipe(
+        "Pancakes", "Fluffy", "3 servings", "20 mins", "Grandma", "flour, milk", "Whisk and fry."
+    )
 
 
 def test_save_without_title_is_refused(phone):

@@ -24,19 +24,42 @@ from vera.env.android.sim.tasks.calendar import titles_answer_ok
 MODULES = ("expense", "calendar", "todo", "recipes")
 TASKS = {name: cls for name, cls in task_classes().items() if cls.__module__.rsplit(".", 1)[-1] in MODULES}
 TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworld_tasks.tsv)
-    "ExpenseAddSingle": 1.2, "ExpenseAddMultiple": 6, "ExpenseDeleteSingle": 1, "ExpenseDeleteMultiple": 2,
-    "ExpenseDeleteDuplicates": 1.2, "SimpleCalendarAddOneEvent": 3.4, "SimpleCalendarAddOneEventTomorrow": 3.4,
-    "SimpleCalendarDeleteOneEvent": 1.2, "SimpleCalendarDeleteEvents": 1.4, "SimpleCalendarEventsOnDate": 1,
-    "SimpleCalendarNextEvent": 1, "SimpleCalendarLocationOfEvent": 1, "SimpleCalendarAnyEventsOnDate": 1,
-    "TasksDueOnDate": 1, "TasksHighPriorityTasks": 1, "TasksIncompleteTasksOnDate": 1,
-    "TasksCompletedTasksForDate": 1, "RecipeAddSingleRecipe": 2.4, "RecipeDeleteSingleRecipe": 1,
-    "RecipeDeleteMultipleRecipes": 2.4, "RecipeDeleteDuplicateRecipes": 1, "RecipeAddMultipleRecipes": 6,
-    "ExpenseDeleteMultiple2": 3.4, "ExpenseDeleteDuplicates2": 1.8, "RecipeDeleteSingleWithRecipeWithNoise": 2,
-    "RecipeDeleteMultipleRecipesWithNoise": 3.4, "SimpleCalendarAddOneEventInTwoWeeks": 3.4,
-    "SimpleCalendarAddOneEventRelativeDay": 3.4, "SimpleCalendarDeleteEventsOnRelativeDay": 1.2,
-    "SimpleCalendarEventOnDateAtTime": 1, "SimpleCalendarFirstEventAfterStartTime": 1,
-    "SimpleCalendarNextMeetingWithPerson": 1, "TasksHighPriorityTasksDueOnDate": 1, "TasksDueNextWeek": 1,
-    "ExpenseAddMultipleFromMarkor": 6, "RecipeAddMultipleRecipesFromMarkor": 6,
+    "ExpenseAddSingle": 1.2,
+    "ExpenseAddMultiple": 6,
+    "ExpenseDeleteSingle": 1,
+    "ExpenseDeleteMultiple": 2,
+    "ExpenseDeleteDuplicates": 1.2,
+    "SimpleCalendarAddOneEvent": 3.4,
+    "SimpleCalendarAddOneEventTomorrow": 3.4,
+    "SimpleCalendarDeleteOneEvent": 1.2,
+    "SimpleCalendarDeleteEvents": 1.4,
+    "SimpleCalendarEventsOnDate": 1,
+    "SimpleCalendarNextEvent": 1,
+    "SimpleCalendarLocationOfEvent": 1,
+    "SimpleCalendarAnyEventsOnDate": 1,
+    "TasksDueOnDate": 1,
+    "TasksHighPriorityTasks": 1,
+    "TasksIncompleteTasksOnDate": 1,
+    "TasksCompletedTasksForDate": 1,
+    "RecipeAddSingleRecipe": 2.4,
+    "RecipeDeleteSingleRecipe": 1,
+    "RecipeDeleteMultipleRecipes": 2.4,
+    "RecipeDeleteDuplicateRecipes": 1,
+    "RecipeAddMultipleRecipes": 6,
+    "ExpenseDeleteMultiple2": 3.4,
+    "ExpenseDeleteDuplicates2": 1.8,
+    "RecipeDeleteSingleWithRecipeWithNoise": 2,
+    "RecipeDeleteMultipleRecipesWithNoise": 3.4,
+    "SimpleCalendarAddOneEventInTwoWeeks": 3.4,
+    "SimpleCalendarAddOneEventRelativeDay": 3.4,
+    "SimpleCalendarDeleteEventsOnRelativeDay": 1.2,
+    "SimpleCalendarEventOnDateAtTime": 1,
+    "SimpleCalendarFirstEventAfterStartTime": 1,
+    "SimpleCalendarNextMeetingWithPerson": 1,
+    "TasksHighPriorityTasksDueOnDate": 1,
+    "TasksDueNextWeek": 1,
+    "ExpenseAddMultipleFromMarkor": 6,
+    "RecipeAddMultipleRecipesFromMarkor": 6,
 }
 
 
@@ -55,6 +78,7 @@ def test_params_are_seeded_json_and_fill_the_template(name):
     assert a.params == b.params and a.goal == b.goal
     json.dumps(a.params)
     assert not re.search(r"\{\w+\}", a.goal)
+
     def content(params):
         return {k: v for k, v in params.items() if k != "seed"}
 
@@ -103,8 +127,9 @@ def test_add_event_needs_the_exact_start_and_duration():
     task.initialize(device)
     wanted = task.wanted()
     store = device.app("simple calendar pro").state
-    row_id = store.add(Event(wanted.title, wanted.start, wanted.end + (wanted.end - wanted.start),
-                             wanted.description))
+    row_id = store.add(
+        Event(wanted.title, wanted.start, wanted.end + (wanted.end - wanted.start), wanted.description)
+    )
     assert task.is_successful(device) == 0.0
     store.replace(row_id, Event(wanted.title.upper(), wanted.start, wanted.end, wanted.description + "."))
     assert task.is_successful(device) == 1.0
@@ -153,8 +178,17 @@ def test_add_recipe_with_a_wrong_field_fails():
     task.initialize(device)
     wanted = Recipe(**task.params["targets"][0])
     book = device.app("broccoli app").state
-    row_id = book.add(Recipe(wanted.title, wanted.description, "99 servings", wanted.preparation_time, "",
-                             wanted.ingredients, wanted.directions))
+    row_id = book.add(
+        Recipe(
+            wanted.title,
+            wanted.description,
+            "99 servings",
+            wanted.preparation_time,
+            "",
+            wanted.ingredients,
+            wanted.directions,
+        )
+    )
     assert task.is_successful(device) == 0.0
     book.replace(row_id, wanted)
     assert task.is_successful(device) == 1.0
@@ -171,8 +205,15 @@ def test_next_event_param_places_no_event_between_now_and_target():
             assert not (now <= event.start <= target.start)
 
 
-@given(st.lists(st.sampled_from(["Concert", "Team lunch", "Board meeting", "Game night"]), min_size=1,
-                max_size=4, unique=True), st.randoms())
+@given(
+    st.lists(
+        st.sampled_from(["Concert", "Team lunch", "Board meeting", "Game night"]),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    st.randoms(),
+)
 def test_titles_answer_is_permutation_invariant(titles, rnd):
     shuffled = list(titles)
     rnd.shuffle(shuffled)
@@ -199,15 +240,19 @@ def test_rows_text_round_trips_with_commas_in_fields(text_format):
     from vera.env.android.sim.tasks.expense import parse_rows_text
     from vera.env.android.sim.tasks.recipes import RECIPE_KEYS, recipe_text_row, recipes_as_text
 
-    recipes = [Recipe("Pasta, quick", "A, B", "2 servings", "10 mins", "", "salt, pepper", "Boil. Drain, serve."),
-               Recipe("Soup", "Warm", "4 servings", "1 hr", "", "as desired", "Simmer.")]
+    recipes = [
+        Recipe("Pasta, quick", "A, B", "2 servings", "10 mins", "", "salt, pepper", "Boil. Drain, serve."),
+        Recipe("Soup", "Warm", "4 servings", "1 hr", "", "as desired", "Simmer."),
+    ]
     text = recipes_as_text(recipes, text_format)
     assert parse_rows_text(text, RECIPE_KEYS, "Recipe") == [recipe_text_row(r) for r in recipes]
 
 
 def test_markor_tasks_write_the_note_and_list_both_apps():
-    for name, file_name in (("RecipeAddMultipleRecipesFromMarkor", "recipes.txt"),
-                            ("ExpenseAddMultipleFromMarkor", "my_expenses.txt")):
+    for name, file_name in (
+        ("RecipeAddMultipleRecipesFromMarkor", "recipes.txt"),
+        ("ExpenseAddMultipleFromMarkor", "my_expenses.txt"),
+    ):
         task = TASKS[name].from_seed(0)
         assert task.app_names[1] == "markor"
         device = SimDroid()

@@ -96,42 +96,80 @@ class MonthScreen(Screen):
 
     def build(self) -> View:
         today = self.device.now.date()
-        toolbar = Toolbar(f"{self.month:%B}", actions=[
-            IconButton("calendar", id="go_to_today", desc="Go to today", on_click=self.go_today),
-            ImageButton("⌕", id="search", desc="Search", on_click=self.open_search),
-        ])
+        toolbar = Toolbar(
+            f"{self.month:%B}",
+            actions=[
+                IconButton("calendar", id="go_to_today", desc="Go to today", on_click=self.go_today),
+                ImageButton("⌕", id="search", desc="Search", on_click=self.open_search),
+            ],
+        )
         nav = Row(
             ImageButton("‹", id="top_left_arrow", desc="Previous month", on_click=lambda: self.flip(-1)),
-            TextView(f"{self.month:%B %Y}", id="top_value", align="center", bold=True, height=L.ICON_BUTTON_SIZE),
+            TextView(
+                f"{self.month:%B %Y}", id="top_value", align="center", bold=True, height=L.ICON_BUTTON_SIZE
+            ),
             ImageButton("›", id="top_right_arrow", desc="Next month", on_click=lambda: self.flip(+1)),
             height=L.ICON_BUTTON_SIZE,
         )
-        weekdays = Row(*[TextView(d, align="center", size=L.SMALL_TEXT_SIZE, color=_MUTED, height=70)
-                         for d in ("S", "M", "T", "W", "T", "F", "S")], height=70)
+        weekdays = Row(
+            *[
+                TextView(d, align="center", size=L.SMALL_TEXT_SIZE, color=_MUTED, height=70)
+                for d in ("S", "M", "T", "W", "T", "F", "S")
+            ],
+            height=70,
+        )
         weeks: list[View] = []
         cal = calendar.Calendar(firstweekday=6)
         for week in cal.monthdatescalendar(self.month.year, self.month.month):
             weeks.append(Row(*[self._cell(day, today) for day in week], weight=1.0))
         grid = Column(*weeks, id="month_view_wrapper", weight=1.0)
-        fab = ImageButton("+", id="calendar_fab", desc="New Event", on_click=self.new_event, width=170,
-                          height=170, gravity="bottom|end")
+        fab = ImageButton(
+            "+",
+            id="calendar_fab",
+            desc="New Event",
+            on_click=self.new_event,
+            width=170,
+            height=170,
+            gravity="bottom|end",
+        )
         return FrameLayout(children=[Column(toolbar, nav, weekdays, grid), fab])
 
     def _cell(self, day: date, today: date) -> View:
         in_month = day.month == self.month.month
         events = self.app.store.on_day(day)
-        labels: list[View] = [TextView(str(day.day), id="day_monthly_number", size=L.SMALL_TEXT_SIZE,
-                                       bold=day == today, color=None if in_month else (170, 170, 176),
-                                       align="center", max_lines=1)]
+        labels: list[View] = [
+            TextView(
+                str(day.day),
+                id="day_monthly_number",
+                size=L.SMALL_TEXT_SIZE,
+                bold=day == today,
+                color=None if in_month else (170, 170, 176),
+                align="center",
+                max_lines=1,
+            )
+        ]
         for row in events[:2]:
-            labels.append(TextView(row.event.title, id="day_monthly_event_id", size=26, max_lines=1,
-                                   background=_EVENT_BG, padding=2))
+            labels.append(
+                TextView(
+                    row.event.title,
+                    id="day_monthly_event_id",
+                    size=26,
+                    max_lines=1,
+                    background=_EVENT_BG,
+                    padding=2,
+                )
+            )
         if len(events) > 2:
             labels.append(TextView(f"+{len(events) - 2}", size=26, max_lines=1, color=_MUTED))
-        return Column(*labels, id="day_monthly_holder", weight=1.0, padding=4,
-                      desc=f"{day:%B} {day.day}, {day.year}",
-                      background=_TODAY_BG if day == today else None,
-                      on_click=lambda: self.open_day(day))
+        return Column(
+            *labels,
+            id="day_monthly_holder",
+            weight=1.0,
+            padding=4,
+            desc=f"{day:%B} {day.day}, {day.year}",
+            background=_TODAY_BG if day == today else None,
+            on_click=lambda: self.open_day(day),
+        )
 
 
 class DayScreen(Screen):
@@ -169,9 +207,14 @@ class DayScreen(Screen):
 
     def ask_delete(self) -> None:
         count = len(self.selected)
-        message = "Are you sure you want to delete this event?" if count == 1 else \
-            f"Are you sure you want to delete {count} events?"
-        self.show_dialog(AlertDialog("Delete", message, buttons=(("No", None), ("Yes", self.delete_selected))))
+        message = (
+            "Are you sure you want to delete this event?"
+            if count == 1
+            else f"Are you sure you want to delete {count} events?"
+        )
+        self.show_dialog(
+            AlertDialog("Delete", message, buttons=(("No", None), ("Yes", self.delete_selected)))
+        )
 
     def delete_selected(self) -> None:
         for event_id in self.selected:
@@ -190,36 +233,76 @@ class DayScreen(Screen):
 
     def build(self) -> View:
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                IconButton("trash", id="cab_delete", desc="Delete", on_click=self.ask_delete)])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[IconButton("trash", id="cab_delete", desc="Delete", on_click=self.ask_delete)],
+            )
         else:
             toolbar = Toolbar(f"{self.day:%B} {self.day.day}", on_back=self.finish)
         header = Row(
             ImageButton("‹", id="top_left_arrow", desc="Previous day", on_click=lambda: self.shift(-1)),
-            TextView(long_date(self.day), id="top_value", align="center", bold=True, height=L.ICON_BUTTON_SIZE),
+            TextView(
+                long_date(self.day), id="top_value", align="center", bold=True, height=L.ICON_BUTTON_SIZE
+            ),
             ImageButton("›", id="top_right_arrow", desc="Next day", on_click=lambda: self.shift(+1)),
             height=L.ICON_BUTTON_SIZE,
         )
         rows: list[View] = []
         for row in self.app.store.on_day(self.day):
             event_id, event = row.event_id, row.event
-            texts: list[View] = [TextView(event.title, id="event_item_title", bold=True, max_lines=1),
-                                 TextView(time_range(event), id="event_item_time", size=L.SMALL_TEXT_SIZE,
-                                          color=_MUTED, max_lines=1)]
+            texts: list[View] = [
+                TextView(event.title, id="event_item_title", bold=True, max_lines=1),
+                TextView(
+                    time_range(event), id="event_item_time", size=L.SMALL_TEXT_SIZE, color=_MUTED, max_lines=1
+                ),
+            ]
             if event.location:
-                texts.append(TextView(event.location, id="event_item_location", size=L.SMALL_TEXT_SIZE,
-                                      color=_MUTED, max_lines=1))
-            rows.append(Row(Spacer(width=18, background=_ACCENT), Column(*texts, padding=L.PADDING // 2),
-                            id="event_item_holder", selected=event_id in self.selected,
-                            on_click=lambda i=event_id: self.open_event(i),
-                            on_long_click=lambda i=event_id: self.select(i)))
+                texts.append(
+                    TextView(
+                        event.location,
+                        id="event_item_location",
+                        size=L.SMALL_TEXT_SIZE,
+                        color=_MUTED,
+                        max_lines=1,
+                    )
+                )
+            rows.append(
+                Row(
+                    Spacer(width=18, background=_ACCENT),
+                    Column(*texts, padding=L.PADDING // 2),
+                    id="event_item_holder",
+                    selected=event_id in self.selected,
+                    on_click=lambda i=event_id: self.open_event(i),
+                    on_long_click=lambda i=event_id: self.select(i),
+                )
+            )
         if not rows:
-            rows.append(TextView("No upcoming events", id="day_events_placeholder", align="center", color=_MUTED,
-                                 padding=60))
-        fab = None if self.selected else ImageButton("+", id="calendar_fab", desc="New Event",
-                                                     on_click=self.new_event, width=170, height=170,
-                                                     gravity="bottom|end")
-        return FrameLayout(children=[Column(toolbar, header, RecyclerView(*rows, id="day_events", spacing=12)), fab])
+            rows.append(
+                TextView(
+                    "No upcoming events",
+                    id="day_events_placeholder",
+                    align="center",
+                    color=_MUTED,
+                    padding=60,
+                )
+            )
+        fab = (
+            None
+            if self.selected
+            else ImageButton(
+                "+",
+                id="calendar_fab",
+                desc="New Event",
+                on_click=self.new_event,
+                width=170,
+                height=170,
+                gravity="bottom|end",
+            )
+        )
+        return FrameLayout(
+            children=[Column(toolbar, header, RecyclerView(*rows, id="day_events", spacing=12)), fab]
+        )
 
 
 class EventEditScreen(Screen):
@@ -233,8 +316,13 @@ class EventEditScreen(Screen):
         existing = app.store.get(event_id) if event_id is not None else None
         if existing is not None:
             self.start, self.end = existing.start, existing.end
-            self.form.update({"event_title": existing.title, "event_location": existing.location,
-                              "event_description": existing.description})
+            self.form.update(
+                {
+                    "event_title": existing.title,
+                    "event_location": existing.location,
+                    "event_description": existing.description,
+                }
+            )
         else:
             now = app.device.now if app.device is not None else datetime(2023, 10, 15, 15, 34)
             start_hour = min(now.hour + 1, 23)
@@ -281,8 +369,13 @@ class EventEditScreen(Screen):
             self.branch("end-before-start")
             self.toast("The end date cannot be before the start date")
             return
-        event = Event(title, self.start, self.end, self.form.get("event_description", "").strip(),
-                      self.form.get("event_location", "").strip())
+        event = Event(
+            title,
+            self.start,
+            self.end,
+            self.form.get("event_description", "").strip(),
+            self.form.get("event_location", "").strip(),
+        )
         if self.event_id is None:
             self.branch("insert")
             self.app.store.add(event)
@@ -294,8 +387,13 @@ class EventEditScreen(Screen):
         self.finish()
 
     def ask_delete(self) -> None:
-        self.show_dialog(AlertDialog("Delete", "Are you sure you want to delete this event?",
-                                     buttons=(("No", None), ("Yes", self.delete))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                "Are you sure you want to delete this event?",
+                buttons=(("No", None), ("Yes", self.delete)),
+            )
+        )
 
     def delete(self) -> None:
         if self.event_id is not None:
@@ -311,13 +409,29 @@ class EventEditScreen(Screen):
         actions.append(ImageButton("✓", id="save", desc="Save", on_click=self.save))
         toolbar = Toolbar("Edit Event" if editing else "New Event", on_back=self.finish, actions=actions)
 
-        def when_row(label: str, date_id: str, time_id: str, value: datetime, on_date: object,
-                     on_time: object) -> View:
+        def when_row(
+            label: str, date_id: str, time_id: str, value: datetime, on_date: object, on_time: object
+        ) -> View:
             return Row(
-                TextView(f"{value:%a}, {value:%b} {value.day}, {value.year}", id=date_id, desc=f"{label} date",
-                         on_click=on_date, weight=1.0, height=L.ROW_HEIGHT, padding=L.PADDING // 2),  # type: ignore[arg-type]
-                TextView(f"{value:%H:%M}", id=time_id, desc=f"{label} time", on_click=on_time, width=300,
-                         align="end", height=L.ROW_HEIGHT, padding=L.PADDING // 2),  # type: ignore[arg-type]
+                TextView(
+                    f"{value:%a}, {value:%b} {value.day}, {value.year}",
+                    id=date_id,
+                    desc=f"{label} date",
+                    on_click=on_date,
+                    weight=1.0,
+                    height=L.ROW_HEIGHT,
+                    padding=L.PADDING // 2,
+                ),  # type: ignore[arg-type]
+                TextView(
+                    f"{value:%H:%M}",
+                    id=time_id,
+                    desc=f"{label} time",
+                    on_click=on_time,
+                    width=300,
+                    align="end",
+                    height=L.ROW_HEIGHT,
+                    padding=L.PADDING // 2,
+                ),  # type: ignore[arg-type]
                 height=L.ROW_HEIGHT,
             )
 
@@ -327,11 +441,20 @@ class EventEditScreen(Screen):
             EditText(id="event_description", hint="Description", multiline=True),
             Spacer(height=30),
             TextView("Start", size=L.SMALL_TEXT_SIZE, color=_MUTED, padding=4),
-            when_row("Start", "event_start_date", "event_start_time", self.start, self.pick_start_date,
-                     self.pick_start_time),
+            when_row(
+                "Start",
+                "event_start_date",
+                "event_start_time",
+                self.start,
+                self.pick_start_date,
+                self.pick_start_time,
+            ),
             TextView("End", size=L.SMALL_TEXT_SIZE, color=_MUTED, padding=4),
-            when_row("End", "event_end_date", "event_end_time", self.end, self.pick_end_date, self.pick_end_time),
-            padding=L.PADDING, spacing=12,
+            when_row(
+                "End", "event_end_date", "event_end_time", self.end, self.pick_end_date, self.pick_end_time
+            ),
+            padding=L.PADDING,
+            spacing=12,
         )
         return Column(toolbar, ScrollView(form, id="event_scrollview"))
 
@@ -348,21 +471,40 @@ class SearchScreen(Screen):
     def build(self) -> View:
         query = self.form.get("search_query", "").strip().lower()
         field = EditText(id="search_query", hint="Search…", weight=1.0)
-        toolbar = Row(ImageButton("←", desc="Navigate up", on_click=self.finish), field, height=L.TOOLBAR_HEIGHT,
-                      id="toolbar", background=(243, 237, 247))
+        toolbar = Row(
+            ImageButton("←", desc="Navigate up", on_click=self.finish),
+            field,
+            height=L.TOOLBAR_HEIGHT,
+            id="toolbar",
+            background=(243, 237, 247),
+        )
         rows: list[View] = []
         if query:
             for row in self.app.store.chronological():
                 event = row.event
                 if query not in event.title.lower():
                     continue
-                rows.append(Column(
-                    TextView(event.title, id="event_item_title", bold=True, max_lines=1),
-                    TextView(f"{event.start:%B} {event.start.day}, {event.start.year}  {time_range(event)}",
-                             id="event_item_time", size=L.SMALL_TEXT_SIZE, color=_MUTED, max_lines=1),
-                    id="event_item_holder", padding=L.PADDING // 2,
-                    on_click=lambda i=row.event_id, d=event.start.date(): self.push(EventEditScreen(self.app, i, d))))
+                rows.append(
+                    Column(
+                        TextView(event.title, id="event_item_title", bold=True, max_lines=1),
+                        TextView(
+                            f"{event.start:%B} {event.start.day}, {event.start.year}  {time_range(event)}",
+                            id="event_item_time",
+                            size=L.SMALL_TEXT_SIZE,
+                            color=_MUTED,
+                            max_lines=1,
+                        ),
+                        id="event_item_holder",
+                        padding=L.PADDING // 2,
+                        on_click=lambda i=row.event_id, d=event.start.date(): self.push(
+                            EventEditScreen(self.app, i, d)
+                        ),
+                    )
+                )
             if not rows:
-                rows.append(TextView("No items found", id="search_placeholder", align="center", color=_MUTED,
-                                     padding=60))
+                rows.append(
+                    TextView(
+                        "No items found", id="search_placeholder", align="center", color=_MUTED, padding=60
+                    )
+                )
         return Column(toolbar, RecyclerView(*rows, id="search_results_list"))

@@ -14,22 +14,52 @@ from datetime import date, datetime, timedelta
 DEVICE_NOW = datetime(2023, 10, 15, 15, 34)
 
 EVENT_TITLES: tuple[str, ...] = (
-    "Team Meeting", "1-on-1 with Manager", "Product demo", "Team lunch", "Coffee with CEO",
-    "Quarterly review", "Scrum meeting", "Doctor's appointment", "Birthday party", "Coding challenge",
-    "Board meeting", "Marketing strategy workshop", "Movie night", "Dinner with friends", "Concert",
-    "Game night", "Date night", "Weekend trip", "Family reunion", "Volunteer cleanup", "Sports game",
-    "Workshop on Project X", "Call with the Team", "Review session for Budget Planning",
+    "Team Meeting",
+    "1-on-1 with Manager",
+    "Product demo",
+    "Team lunch",
+    "Coffee with CEO",
+    "Quarterly review",
+    "Scrum meeting",
+    "Doctor's appointment",
+    "Birthday party",
+    "Coding challenge",
+    "Board meeting",
+    "Marketing strategy workshop",
+    "Movie night",
+    "Dinner with friends",
+    "Concert",
+    "Game night",
+    "Date night",
+    "Weekend trip",
+    "Family reunion",
+    "Volunteer cleanup",
+    "Sports game",
+    "Workshop on Project X",
+    "Call with the Team",
+    "Review session for Budget Planning",
 )
 
 LOCATIONS: tuple[str, ...] = (
-    "Conference Room B", "Central Park", "City Library", "Main Street Cafe", "Office Lobby",
-    "Riverside Hall", "Community Center", "Downtown Gym", "Grandma's House", "Zoom",
+    "Conference Room B",
+    "Central Park",
+    "City Library",
+    "Main Street Cafe",
+    "Office Lobby",
+    "Riverside Hall",
+    "Community Center",
+    "Downtown Gym",
+    "Grandma's House",
+    "Zoom",
 )
 
 DESCRIPTIONS: tuple[str, ...] = (
-    "We will discuss upcoming project milestones.", "We will review the quarterly budget.",
-    "We will celebrate team roles.", "We will plan the next sprint.",
-    "We will understand business objectives.", "Remember to bring the slides.",
+    "We will discuss upcoming project milestones.",
+    "We will review the quarterly budget.",
+    "We will celebrate team roles.",
+    "We will plan the next sprint.",
+    "We will understand business objectives.",
+    "Remember to bring the slides.",
 )
 
 DURATIONS_MIN: tuple[int, ...] = (15, 30, 45, 60, 90, 120)
@@ -88,8 +118,9 @@ class CalendarStore:
 
     def on_day(self, day: date) -> list[EventRow]:
         """Events starting on `day`, in start order (the app's day view)."""
-        return sorted((r for r in self.rows if r.event.start.date() == day),
-                      key=lambda r: (r.event.start, r.event_id))
+        return sorted(
+            (r for r in self.rows if r.event.start.date() == day), key=lambda r: (r.event.start, r.event_id)
+        )
 
     def chronological(self, after: datetime | None = None) -> list[EventRow]:
         """Events in start order, optionally only those starting at or after `after` (the list view)."""
@@ -103,7 +134,9 @@ class CalendarStore:
 def random_event(rng: random.Random, day: date, title: str | None = None, hour: int | None = None) -> Event:
     """An event on `day` with a stock title, start on a quarter hour and a stock duration."""
     start_hour = rng.randint(7, 21) if hour is None else hour
-    start = datetime(day.year, day.month, day.day, start_hour, rng.choice((0, 15, 30, 45)) if hour is None else 0)
+    start = datetime(
+        day.year, day.month, day.day, start_hour, rng.choice((0, 15, 30, 45)) if hour is None else 0
+    )
     return Event(
         title=title or rng.choice(EVENT_TITLES),
         start=start,

@@ -83,18 +83,31 @@ class DatePicker:
         month = self.shown_month or _month_start(self.selected)
         header = Column(
             TextView(str(self.selected.year), id="date_picker_header_year", size=L.SMALL_TEXT_SIZE),
-            TextView(self.selected.strftime("%a, %b ") + str(self.selected.day), id="date_picker_header_date",
-                     size=L.TITLE_SIZE + 10, bold=True),
-            id="date_picker_header", padding=24, background=_HEADER_BG,
+            TextView(
+                self.selected.strftime("%a, %b ") + str(self.selected.day),
+                id="date_picker_header_date",
+                size=L.TITLE_SIZE + 10,
+                bold=True,
+            ),
+            id="date_picker_header",
+            padding=24,
+            background=_HEADER_BG,
         )
         nav = Row(
             ImageButton("‹", id="prev", desc="Previous month", on_click=lambda: self.flip(-1)),
-            TextView(month.strftime("%B %Y"), id="month_view", align="center", bold=True, height=L.ICON_BUTTON_SIZE),
+            TextView(
+                month.strftime("%B %Y"), id="month_view", align="center", bold=True, height=L.ICON_BUTTON_SIZE
+            ),
             ImageButton("›", id="next", desc="Next month", on_click=lambda: self.flip(+1)),
             height=L.ICON_BUTTON_SIZE,
         )
-        weekdays = Row(*[TextView(d, align="center", size=L.SMALL_TEXT_SIZE, height=80)
-                         for d in ("S", "M", "T", "W", "T", "F", "S")], height=80)
+        weekdays = Row(
+            *[
+                TextView(d, align="center", size=L.SMALL_TEXT_SIZE, height=80)
+                for d in ("S", "M", "T", "W", "T", "F", "S")
+            ],
+            height=80,
+        )
         weeks: list[View] = []
         cal = calendar.Calendar(firstweekday=6)
         for week in cal.monthdatescalendar(month.year, month.month):
@@ -104,14 +117,21 @@ class DatePicker:
                     cells.append(Spacer(weight=1.0))
                     continue
                 chosen = day == self.selected
-                cells.append(TextView(
-                    str(day.day), id="day", desc=f"{day.day} {day.strftime('%B')} {day.year}", align="center",
-                    selected=chosen, height=112, weight=1.0,
-                    on_click=lambda day=day: self.pick(day)))
+                cells.append(
+                    TextView(
+                        str(day.day),
+                        id="day",
+                        desc=f"{day.day} {day.strftime('%B')} {day.year}",
+                        align="center",
+                        selected=chosen,
+                        height=112,
+                        weight=1.0,
+                        on_click=lambda day=day: self.pick(day),
+                    )
+                )
             weeks.append(Row(*cells, height=112))
         body = Column(header, nav, weekdays, *weeks, id="date_picker")
-        return AlertDialog("Select date", content=[body],
-                           buttons=(("Cancel", None), ("OK", self.confirm)))
+        return AlertDialog("Select date", content=[body], buttons=(("Cancel", None), ("OK", self.confirm)))
 
 
 class ClockFace(FrameLayout):
@@ -200,46 +220,104 @@ class TimePicker:
     def dialog(self) -> AlertDialog:
         if self.text_mode:
             display = Row(
-                EditText(id="input_hour", value=f"{self.hour:02d}", desc="Hour", on_change=self.type_hour, replace=True,
-                         size=L.TITLE_SIZE + 10, align="center"),
+                EditText(
+                    id="input_hour",
+                    value=f"{self.hour:02d}",
+                    desc="Hour",
+                    on_change=self.type_hour,
+                    replace=True,
+                    size=L.TITLE_SIZE + 10,
+                    align="center",
+                ),
                 TextView(":", id="input_separator", align="center", size=L.TITLE_SIZE + 10, width=60),
-                EditText(id="input_minute", value=f"{self.minute:02d}", desc="Minute", on_change=self.type_minute,
-                         replace=True,
-                         size=L.TITLE_SIZE + 10, align="center"),
+                EditText(
+                    id="input_minute",
+                    value=f"{self.minute:02d}",
+                    desc="Minute",
+                    on_change=self.type_minute,
+                    replace=True,
+                    size=L.TITLE_SIZE + 10,
+                    align="center",
+                ),
                 height=L.EDIT_HEIGHT + 20,
             )
-            body: list[View] = [display, Row(TextView("Hour", size=L.SMALL_TEXT_SIZE, align="center"),
-                                             Spacer(width=60),
-                                             TextView("Minute", size=L.SMALL_TEXT_SIZE, align="center"))]
+            body: list[View] = [
+                display,
+                Row(
+                    TextView("Hour", size=L.SMALL_TEXT_SIZE, align="center"),
+                    Spacer(width=60),
+                    TextView("Minute", size=L.SMALL_TEXT_SIZE, align="center"),
+                ),
+            ]
         else:
             display = Row(
-                TextView(f"{self.hour:02d}", id="hours", desc="Hour", align="center", size=L.TITLE_SIZE + 30,
-                         selected=not self.choosing_minutes, on_click=self.show_hours, height=180),
+                TextView(
+                    f"{self.hour:02d}",
+                    id="hours",
+                    desc="Hour",
+                    align="center",
+                    size=L.TITLE_SIZE + 30,
+                    selected=not self.choosing_minutes,
+                    on_click=self.show_hours,
+                    height=180,
+                ),
                 TextView(":", id="separator", align="center", size=L.TITLE_SIZE + 30, width=60, height=180),
-                TextView(f"{self.minute:02d}", id="minutes", desc="Minute", align="center",
-                         size=L.TITLE_SIZE + 30, selected=self.choosing_minutes, on_click=self.show_minutes,
-                         height=180),
-                height=180, background=_HEADER_BG,
+                TextView(
+                    f"{self.minute:02d}",
+                    id="minutes",
+                    desc="Minute",
+                    align="center",
+                    size=L.TITLE_SIZE + 30,
+                    selected=self.choosing_minutes,
+                    on_click=self.show_minutes,
+                    height=180,
+                ),
+                height=180,
+                background=_HEADER_BG,
             )
             body = [display, self._face()]
-        toggle = IconButton("keyboard" if not self.text_mode else "clock", id="toggle_mode",
-                             desc="Switch to text input mode for the time input" if not self.text_mode
-                             else "Switch to clock mode for the time input", on_click=self.toggle_mode)
-        return AlertDialog("Select time" if not self.text_mode else "Enter time",
-                           content=[Column(*body, id="time_picker"), Row(toggle, Spacer(weight=1.0),
-                                                                         height=L.ICON_BUTTON_SIZE)],
-                           buttons=(("Cancel", None), ("OK", self.confirm)))
+        toggle = IconButton(
+            "keyboard" if not self.text_mode else "clock",
+            id="toggle_mode",
+            desc="Switch to text input mode for the time input"
+            if not self.text_mode
+            else "Switch to clock mode for the time input",
+            on_click=self.toggle_mode,
+        )
+        return AlertDialog(
+            "Select time" if not self.text_mode else "Enter time",
+            content=[
+                Column(*body, id="time_picker"),
+                Row(toggle, Spacer(weight=1.0), height=L.ICON_BUTTON_SIZE),
+            ],
+            buttons=(("Cancel", None), ("OK", self.confirm)),
+        )
 
     def _face(self) -> View:
         def number(text: str, value: int, chosen: bool, handler: Callable[[int], None]) -> View:
-            return TextView(text, id="radial_number", align="center", selected=chosen, size=L.TEXT_SIZE,
-                            on_click=lambda: handler(value))
+            return TextView(
+                text,
+                id="radial_number",
+                align="center",
+                selected=chosen,
+                size=L.TEXT_SIZE,
+                on_click=lambda: handler(value),
+            )
 
         if self.choosing_minutes:
             minutes = [number(f"{m:02d}", m, m == self.minute, self.set_minute) for m in range(0, 60, 5)]
             return ClockFace(*minutes, rings=(12,), id="radial_picker", background=_FACE_BG)
-        outer = [number(str(h if h else 12), h if h else 12, (h if h else 12) == self.hour, self.set_hour)
-                 for h in range(12)]
-        inner = [number("00" if h == 0 else str(h + 12), 0 if h == 0 else h + 12,
-                        (0 if h == 0 else h + 12) == self.hour, self.set_hour) for h in range(12)]
+        outer = [
+            number(str(h if h else 12), h if h else 12, (h if h else 12) == self.hour, self.set_hour)
+            for h in range(12)
+        ]
+        inner = [
+            number(
+                "00" if h == 0 else str(h + 12),
+                0 if h == 0 else h + 12,
+                (0 if h == 0 else h + 12) == self.hour,
+                self.set_hour,
+            )
+            for h in range(12)
+        ]
         return ClockFace(*outer, *inner, rings=(12, 12), id="radial_picker", background=_FACE_BG)

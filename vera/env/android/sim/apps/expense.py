@@ -102,8 +102,13 @@ class ExpenseHomeScreen(Screen):
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
         noun = "expense" if count == 1 else "expenses"
-        self.show_dialog(AlertDialog("Delete", f"Are you sure you want to delete {count} {noun}?",
-                                     buttons=(("Cancel", None), ("Delete", self.delete_selected))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                f"Are you sure you want to delete {count} {noun}?",
+                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
+            )
+        )
 
     def delete_selected(self) -> None:
         for expense_id in self.selected:
@@ -121,41 +126,71 @@ class ExpenseHomeScreen(Screen):
     def build(self) -> View:
         ledger = self.app.ledger
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[
+                    IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)
+                ],
+            )
         else:
-            toolbar = Toolbar("Pro Expense", actions=[ImageButton("⋮", id="action_more", desc="More options")])
+            toolbar = Toolbar(
+                "Pro Expense", actions=[ImageButton("⋮", id="action_more", desc="More options")]
+            )
         total = ledger.total_cents()
         card = Column(
             TextView("This month", id="tv_month_label", size=L.SMALL_TEXT_SIZE, color=_MUTED),
             TextView(f"${abs(total) / 100:,.2f}", id="tv_total", size=L.TITLE_SIZE + 12, bold=True),
             TextView(f"{len(ledger.rows)} expenses", id="tv_count", size=L.SMALL_TEXT_SIZE, color=_MUTED),
-            id="cv_total", padding=L.PADDING, background=_CARD,
+            id="cv_total",
+            padding=L.PADDING,
+            background=_CARD,
         )
         rows: list[View] = [self._row(r.expense_id, r.expense) for r in ledger.newest_first()]
         if not rows:
             rows.append(TextView("No expenses yet", id="tv_empty", align="center", color=_MUTED, padding=60))
         content = Column(
-            toolbar, card,
+            toolbar,
+            card,
             TextView("Recent", id="tv_recent", bold=True, padding=L.PADDING // 2, height=100),
             RecyclerView(*rows, id="rv_expense"),
         )
-        fab = ImageButton("+", id="fb_main_add", desc="Add expense", on_click=self.open_add,
-                          width=170, height=170, gravity="bottom|end")
+        fab = ImageButton(
+            "+",
+            id="fb_main_add",
+            desc="Add expense",
+            on_click=self.open_add,
+            width=170,
+            height=170,
+            gravity="bottom|end",
+        )
         return FrameLayout(children=[content, None if self.selected else fab], id="content")
 
     def _row(self, expense_id: int, expense: Expense) -> View:
         sign = "+" if expense.category == "Income" else "-"
         body = Column(
             TextView(expense.name, id="tv_name", max_lines=1),
-            TextView(f"{expense.category} · {_date_label(expense.created_ms)}", id="tv_date",
-                     size=L.SMALL_TEXT_SIZE, color=_MUTED, max_lines=1),
+            TextView(
+                f"{expense.category} · {_date_label(expense.created_ms)}",
+                id="tv_date",
+                size=L.SMALL_TEXT_SIZE,
+                color=_MUTED,
+                max_lines=1,
+            ),
         )
-        amount = TextView(f"{sign}{expense.amount_dollars}", id="tv_amount", width=300, align="end", bold=True)
-        return Row(body, amount, id="expense_item", padding=L.PADDING // 2, height=L.ROW_HEIGHT,
-                   selected=expense_id in self.selected,
-                   on_click=lambda: self.open_row(expense_id),
-                   on_long_click=lambda: self.start_selection(expense_id))
+        amount = TextView(
+            f"{sign}{expense.amount_dollars}", id="tv_amount", width=300, align="end", bold=True
+        )
+        return Row(
+            body,
+            amount,
+            id="expense_item",
+            padding=L.PADDING // 2,
+            height=L.ROW_HEIGHT,
+            selected=expense_id in self.selected,
+            on_click=lambda: self.open_row(expense_id),
+            on_long_click=lambda: self.start_selection(expense_id),
+        )
 
 
 class ExpenseEntryScreen(Screen):
@@ -169,8 +204,13 @@ class ExpenseEntryScreen(Screen):
         existing = app.ledger.get(expense_id) if expense_id is not None else None
         self.category = existing.category if existing else "Others"
         if existing is not None:
-            self.form.update({"edt_name": existing.name, "edt_amount": f"{existing.amount_cents / 100:.2f}",
-                              "edt_note": existing.note})
+            self.form.update(
+                {
+                    "edt_name": existing.name,
+                    "edt_amount": f"{existing.amount_cents / 100:.2f}",
+                    "edt_note": existing.note,
+                }
+            )
 
     # --- handlers ----------------------------------------------------------------------------------
     def pick_category(self) -> None:
@@ -204,8 +244,13 @@ class ExpenseEntryScreen(Screen):
         self.finish()
 
     def ask_delete(self) -> None:
-        self.show_dialog(AlertDialog("Delete", "Are you sure you want to delete this expense?",
-                                     buttons=(("Cancel", None), ("Delete", self.delete))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                "Are you sure you want to delete this expense?",
+                buttons=(("Cancel", None), ("Delete", self.delete)),
+            )
+        )
 
     def delete(self) -> None:
         if self.expense_id is not None:
@@ -215,9 +260,16 @@ class ExpenseEntryScreen(Screen):
 
     # --- view --------------------------------------------------------------------------------------
     def _category_dialog(self) -> AlertDialog:
-        options = [RadioButton(c, id="rb_category", checked=c == self.category,
-                               on_change=lambda _checked, c=c: self.choose_category(c), height=124)
-                   for c in CATEGORIES]
+        options = [
+            RadioButton(
+                c,
+                id="rb_category",
+                checked=c == self.category,
+                on_change=lambda _checked, c=c: self.choose_category(c),
+                height=124,
+            )
+            for c in CATEGORIES
+        ]
         return AlertDialog("Category", content=options, buttons=(("Cancel", None),))
 
     def build(self) -> View:
@@ -227,15 +279,25 @@ class ExpenseEntryScreen(Screen):
             actions.append(IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete))
         toolbar = Toolbar("Edit Expense" if editing else "New Expense", on_back=self.finish, actions=actions)
         form = Column(
-            _label("Name"), EditText(id="edt_name", hint="Name"),
-            _label("Amount"), EditText(id="edt_amount", hint="0.00"),
+            _label("Name"),
+            EditText(id="edt_name", hint="Name"),
+            _label("Amount"),
+            EditText(id="edt_amount", hint="0.00"),
             _label("Category"),
-            Button(self.category, id="spinner_category", style="outlined", desc="Category",
-                   on_click=self.pick_category, align="start"),
-            _label("Note"), EditText(id="edt_note", hint="Note", multiline=True),
+            Button(
+                self.category,
+                id="spinner_category",
+                style="outlined",
+                desc="Category",
+                on_click=self.pick_category,
+                align="start",
+            ),
+            _label("Note"),
+            EditText(id="edt_note", hint="Note", multiline=True),
             Spacer(height=40),
             Button("Save" if not editing else "Update", id="btn_save", on_click=self.save),
-            padding=L.PADDING, spacing=10,
+            padding=L.PADDING,
+            spacing=10,
         )
         return Column(toolbar, ScrollView(form, id="sv_entry"))
 

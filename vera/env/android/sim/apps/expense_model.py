@@ -17,35 +17,119 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 CATEGORIES: tuple[str, ...] = (
-    "Others", "Income", "Food", "Housing", "Social", "Entertainment", "Transportation", "Clothes",
-    "Health Care", "Education", "Donation",
+    "Others",
+    "Income",
+    "Food",
+    "Housing",
+    "Social",
+    "Entertainment",
+    "Transportation",
+    "Clothes",
+    "Health Care",
+    "Education",
+    "Donation",
 )
 
 EXPENSE_NAMES: dict[str, tuple[str, ...]] = {
-    "Others": ("Pet Supplies", "Household Items", "Stationery", "Emergency Repairs", "Legal Fees",
-               "Subscriptions", "Membership Fees", "Pet Care", "Miscellaneous Gifts"),
-    "Income": ("Salary", "Freelance Payment", "Bonus", "Dividends", "Rental Income", "Consulting Fees", "Side Business",
-               "Reimbursements"),
-    "Food": ("Groceries", "Coffee", "Restaurant Meal", "Bakery Items", "Food Delivery", "Snacks", "Fast Food", "Fine Dining"),
-    "Housing": ("Rent Payment", "Utilities", "Home Repairs", "Home Insurance", "Cleaning Services", "Property Taxes",
-                "Landscaping"),
-    "Social": ("Dinner Party", "Gift for Friend", "Wedding Gift", "Birthday Present", "Event Tickets", "Night Out",
-               "Party Supplies"),
-    "Entertainment": ("Concert Tickets", "Movie Night", "Streaming Services", "Video Games", "Books",
-                      "Museum Tickets", "Theater Show"),
-    "Transportation": ("Taxi Fare", "Gas", "Parking Fees", "Car Maintenance", "Flight Tickets",
-                       "Ride-Sharing"),
+    "Others": (
+        "Pet Supplies",
+        "Household Items",
+        "Stationery",
+        "Emergency Repairs",
+        "Legal Fees",
+        "Subscriptions",
+        "Membership Fees",
+        "Pet Care",
+        "Miscellaneous Gifts",
+    ),
+    "Income": (
+        "Salary",
+        "Freelance Payment",
+        "Bonus",
+        "Dividends",
+        "Rental Income",
+        "Consulting Fees",
+        "Side Business",
+        "Reimbursements",
+    ),
+    "Food": (
+        "Groceries",
+        "Coffee",
+        "Restaurant Meal",
+        "Bakery Items",
+        "Food Delivery",
+        "Snacks",
+        "Fast Food",
+        "Fine Dining",
+    ),
+    "Housing": (
+        "Rent Payment",
+        "Utilities",
+        "Home Repairs",
+        "Home Insurance",
+        "Cleaning Services",
+        "Property Taxes",
+        "Landscaping",
+    ),
+    "Social": (
+        "Dinner Party",
+        "Gift for Friend",
+        "Wedding Gift",
+        "Birthday Present",
+        "Event Tickets",
+        "Night Out",
+        "Party Supplies",
+    ),
+    "Entertainment": (
+        "Concert Tickets",
+        "Movie Night",
+        "Streaming Services",
+        "Video Games",
+        "Books",
+        "Museum Tickets",
+        "Theater Show",
+    ),
+    "Transportation": (
+        "Taxi Fare",
+        "Gas",
+        "Parking Fees",
+        "Car Maintenance",
+        "Flight Tickets",
+        "Ride-Sharing",
+    ),
     "Clothes": ("New Jacket", "Shoes", "Jeans", "Sportswear", "Tailoring Services", "Dress", "Laundry"),
-    "Health Care": ("Doctor Visits", "Medications", "Dental Care", "Gym Membership", "Therapy Sessions",
-                    "Eyecare", "Medical Tests"),
-    "Education": ("Tuition Fees", "Textbooks", "Online Courses", "Workshops", "Tutoring Services", "Seminars",
-                  "Library Fees"),
+    "Health Care": (
+        "Doctor Visits",
+        "Medications",
+        "Dental Care",
+        "Gym Membership",
+        "Therapy Sessions",
+        "Eyecare",
+        "Medical Tests",
+    ),
+    "Education": (
+        "Tuition Fees",
+        "Textbooks",
+        "Online Courses",
+        "Workshops",
+        "Tutoring Services",
+        "Seminars",
+        "Library Fees",
+    ),
     "Donation": ("Charity", "Fundraising Events", "Sponsorships", "Crowdfunding"),
 }
 
 NOTES: tuple[str, ...] = (
-    "Monthly recurring", "Paid by card", "Remember to transfer funds", "Urgent", "Split with roommate",
-    "I may repeat this", "Budget approved", "Need to reimburse", "Paid in cash", "Gift",
+    "Monthly recurring",
+    "Paid by card",
+    "Remember to transfer funds",
+    "Urgent",
+    "Split with roommate",
+    "I may repeat this",
+    "Budget approved",
+    "Need to reimburse",
+    "Paid in cash",
+    "Gift",
 )
 
 _OCTOBER_2023 = datetime(2023, 10, 1, tzinfo=UTC)
@@ -125,8 +209,10 @@ class ExpenseLedger:
 
     def total_cents(self) -> int:
         """Expenses minus income, as the app's dashboard sums them."""
-        return sum(-r.expense.amount_cents if r.expense.category == "Income" else r.expense.amount_cents
-                   for r in self.rows)
+        return sum(
+            -r.expense.amount_cents if r.expense.category == "Income" else r.expense.amount_cents
+            for r in self.rows
+        )
 
     def snapshot(self) -> dict[int, Expense]:
         """Id -> expense; compare two snapshots to see what a task changed."""
@@ -180,19 +266,25 @@ def normalize_text(text: str) -> str:
 
 
 def fuzzy_equal(a: str, b: str, threshold: float = 0.9) -> bool:
-    """True when two free-form texts match after normalisation (typo-tolerant, like AndroidWorld's fuzzy match)."""
+    """True when two free-form texts match after normalisation (typo-tolerant, as AndroidWorld's fuzzy
+    match of free-form fields)."""
     na, nb = normalize_text(a), normalize_text(b)
     return na == nb or difflib.SequenceMatcher(None, na, nb).ratio() >= threshold
 
 
 def expense_matches(actual: Expense, wanted: Expense) -> bool:
     """Same amount and category exactly, same name and note up to fuzzy matching."""
-    return (actual.amount_cents == wanted.amount_cents and actual.category == wanted.category
-            and fuzzy_equal(actual.name, wanted.name) and fuzzy_equal(actual.note, wanted.note))
+    return (
+        actual.amount_cents == wanted.amount_cents
+        and actual.category == wanted.category
+        and fuzzy_equal(actual.name, wanted.name)
+        and fuzzy_equal(actual.note, wanted.note)
+    )
 
 
-def added_correctly(before: Mapping[int, R], after: Mapping[int, R], wanted: Sequence[R],
-                    matches: Callable[[R, R], bool]) -> bool:
+def added_correctly(
+    before: Mapping[int, R], after: Mapping[int, R], wanted: Sequence[R], matches: Callable[[R, R], bool]
+) -> bool:
     """Every old row kept unchanged, and each wanted row matched by a distinct new row (nothing more)."""
     if any(after.get(i) != row for i, row in before.items()):
         return False

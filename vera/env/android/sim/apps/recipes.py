@@ -98,11 +98,15 @@ class RecipeListScreen(Screen):
 
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
-        self.show_dialog(AlertDialog(
-            "Delete recipes" if count > 1 else "Delete recipe",
-            f"Do you really want to delete {count} recipes?" if count > 1 else
-            "Do you really want to delete this recipe?",
-            buttons=(("Cancel", None), ("Delete", self.delete_selected))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete recipes" if count > 1 else "Delete recipe",
+                f"Do you really want to delete {count} recipes?"
+                if count > 1
+                else "Do you really want to delete this recipe?",
+                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
+            )
+        )
 
     def delete_selected(self) -> None:
         for recipe_id in self.selected:
@@ -131,37 +135,76 @@ class RecipeListScreen(Screen):
 
     def build(self) -> View:
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[
+                    IconButton("trash", id="action_delete", desc="Delete", on_click=self.ask_delete_selected)
+                ],
+            )
         elif self.searching:
-            toolbar = Row(ImageButton("←", desc="Collapse", on_click=self.close_search),
-                          EditText(id="search_src_text", hint="Search", weight=1.0),
-                          id="toolbar", height=L.TOOLBAR_HEIGHT, background=(243, 237, 247))
+            toolbar = Row(
+                ImageButton("←", desc="Collapse", on_click=self.close_search),
+                EditText(id="search_src_text", hint="Search", weight=1.0),
+                id="toolbar",
+                height=L.TOOLBAR_HEIGHT,
+                background=(243, 237, 247),
+            )
         else:
-            toolbar = Toolbar("Recipes", actions=[
-                ImageButton("⌕", id="action_search", desc="Search", on_click=self.start_search)])
+            toolbar = Toolbar(
+                "Recipes",
+                actions=[ImageButton("⌕", id="action_search", desc="Search", on_click=self.start_search)],
+            )
         query = self.form.get("search_src_text", "").strip().lower() if self.searching else ""
         cards: list[View] = []
         for row in self.app.book.alphabetical():
             recipe = row.recipe
             if query and query not in recipe.title.lower():
                 continue
-            cards.append(Column(
-                TextView(recipe.title, id="card_text_view_title", bold=True, max_lines=2),
-                TextView(recipe.description, id="card_text_view_description", size=L.SMALL_TEXT_SIZE,
-                         color=_MUTED, max_lines=2),
-                id="card_view", padding=L.PADDING // 2, background=_CARD,
-                selected=row.recipe_id in self.selected,
-                on_click=lambda i=row.recipe_id: self.open_recipe(i),
-                on_long_click=lambda i=row.recipe_id: self.select(i)))
+            cards.append(
+                Column(
+                    TextView(recipe.title, id="card_text_view_title", bold=True, max_lines=2),
+                    TextView(
+                        recipe.description,
+                        id="card_text_view_description",
+                        size=L.SMALL_TEXT_SIZE,
+                        color=_MUTED,
+                        max_lines=2,
+                    ),
+                    id="card_view",
+                    padding=L.PADDING // 2,
+                    background=_CARD,
+                    selected=row.recipe_id in self.selected,
+                    on_click=lambda i=row.recipe_id: self.open_recipe(i),
+                    on_long_click=lambda i=row.recipe_id: self.select(i),
+                )
+            )
         if not cards:
-            cards.append(TextView("No recipes found" if query else "Add your first recipe with +",
-                                  id="empty_text", align="center", color=_MUTED, padding=60))
-        fab = None if self.selected else ImageButton(
-            "+", id="fab", desc="Add recipe", on_click=self.add_recipe, width=170, height=170,
-            gravity="bottom|end")
-        return FrameLayout(children=[Column(toolbar, RecyclerView(*cards, id="recycler_view", spacing=16,
-                                                                  padding=16)), fab])
+            cards.append(
+                TextView(
+                    "No recipes found" if query else "Add your first recipe with +",
+                    id="empty_text",
+                    align="center",
+                    color=_MUTED,
+                    padding=60,
+                )
+            )
+        fab = (
+            None
+            if self.selected
+            else ImageButton(
+                "+",
+                id="fab",
+                desc="Add recipe",
+                on_click=self.add_recipe,
+                width=170,
+                height=170,
+                gravity="bottom|end",
+            )
+        )
+        return FrameLayout(
+            children=[Column(toolbar, RecyclerView(*cards, id="recycler_view", spacing=16, padding=16)), fab]
+        )
 
 
 class RecipeDetailScreen(Screen):
@@ -194,8 +237,13 @@ class RecipeDetailScreen(Screen):
 
     def ask_delete(self) -> None:
         self.menu_open = False
-        self.show_dialog(AlertDialog("Delete recipe", "Do you really want to delete this recipe?",
-                                     buttons=(("Cancel", None), ("Delete", self.delete))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete recipe",
+                "Do you really want to delete this recipe?",
+                buttons=(("Cancel", None), ("Delete", self.delete)),
+            )
+        )
 
     def delete(self) -> None:
         self.app.book.delete(self.recipe_id)
@@ -213,30 +261,49 @@ class RecipeDetailScreen(Screen):
 
     def build(self) -> View:
         recipe = self.app.book.get(self.recipe_id) or Recipe("")
-        toolbar = Toolbar(recipe.title, on_back=self.finish, actions=[
-            IconButton("star" if recipe.favorite else "star_outline", id="action_favorite",
-                        desc="Remove from favorites" if recipe.favorite else "Add to favorites",
-                        on_click=self.toggle_favorite),
-            IconButton("pencil", id="action_edit", desc="Edit", on_click=self.edit),
-            ImageButton("⋮", id="action_more", desc="More options", on_click=self.open_menu),
-        ])
+        toolbar = Toolbar(
+            recipe.title,
+            on_back=self.finish,
+            actions=[
+                IconButton(
+                    "star" if recipe.favorite else "star_outline",
+                    id="action_favorite",
+                    desc="Remove from favorites" if recipe.favorite else "Add to favorites",
+                    on_click=self.toggle_favorite,
+                ),
+                IconButton("pencil", id="action_edit", desc="Edit", on_click=self.edit),
+                ImageButton("⋮", id="action_more", desc="More options", on_click=self.open_menu),
+            ],
+        )
         parts: list[View] = []
         if recipe.description:
             parts.append(TextView(recipe.description, id="description", max_lines=6))
         facts = Row(
-            TextView(f"Servings: {recipe.servings}" if recipe.servings else "", id="servings",
-                     size=L.SMALL_TEXT_SIZE, weight=1.0),
-            TextView(f"Preparation time: {recipe.preparation_time}" if recipe.preparation_time else "",
-                     id="preparation_time", size=L.SMALL_TEXT_SIZE, weight=1.3),
+            TextView(
+                f"Servings: {recipe.servings}" if recipe.servings else "",
+                id="servings",
+                size=L.SMALL_TEXT_SIZE,
+                weight=1.0,
+            ),
+            TextView(
+                f"Preparation time: {recipe.preparation_time}" if recipe.preparation_time else "",
+                id="preparation_time",
+                size=L.SMALL_TEXT_SIZE,
+                weight=1.3,
+            ),
             height=100,
         )
         parts.append(facts)
         if recipe.source:
-            parts.append(TextView(f"Source: {recipe.source}", id="source", size=L.SMALL_TEXT_SIZE, color=_MUTED))
-        parts += [TextView("Ingredients", bold=True, padding=8),
-                  TextView(recipe.ingredients, id="ingredients", max_lines=20),
-                  TextView("Directions", bold=True, padding=8),
-                  TextView(recipe.directions, id="directions", max_lines=30)]
+            parts.append(
+                TextView(f"Source: {recipe.source}", id="source", size=L.SMALL_TEXT_SIZE, color=_MUTED)
+            )
+        parts += [
+            TextView("Ingredients", bold=True, padding=8),
+            TextView(recipe.ingredients, id="ingredients", max_lines=20),
+            TextView("Directions", bold=True, padding=8),
+            TextView(recipe.directions, id="directions", max_lines=30),
+        ]
         screen = Column(toolbar, ScrollView(*parts, id="recipe_details", padding=L.PADDING, spacing=16))
         if not self.menu_open:
             return screen
@@ -272,9 +339,14 @@ class RecipeEditScreen(Screen):
         self.finish()
 
     def build(self) -> View:
-        toolbar = Toolbar("New recipe" if self.recipe_id is None else "Edit recipe", on_back=self.finish,
-                          actions=[ImageButton("✓", id="action_save", desc="Save", on_click=self.save)])
-        fields: list[View] = [EditText(id=view_id, hint=hint, multiline=multi)
-                              for _attribute, view_id, hint, multi in FIELDS]
-        return Column(toolbar, ScrollView(*fields, Spacer(height=60), id="edit_scroll", padding=L.PADDING,
-                                          spacing=16))
+        toolbar = Toolbar(
+            "New recipe" if self.recipe_id is None else "Edit recipe",
+            on_back=self.finish,
+            actions=[ImageButton("✓", id="action_save", desc="Save", on_click=self.save)],
+        )
+        fields: list[View] = [
+            EditText(id=view_id, hint=hint, multiline=multi) for _attribute, view_id, hint, multi in FIELDS
+        ]
+        return Column(
+            toolbar, ScrollView(*fields, Spacer(height=60), id="edit_scroll", padding=L.PADDING, spacing=16)
+        )

@@ -12,15 +12,46 @@ from dataclasses import astuple, dataclass, field
 from vera.env.android.sim.apps.expense_model import fuzzy_equal
 
 RECIPE_TITLES: tuple[str, ...] = (
-    "Chicken Alfredo Pasta", "Quinoa Salad with Vegetables", "Butternut Squash Soup",
-    "Chicken Caesar Salad Wrap", "Zucchini Noodles with Pesto", "Garlic Butter Shrimp", "Lentil Soup",
-    "Thai Peanut Noodle Salad", "Classic Margherita Pizza", "Tomato Basil Bruschetta",
-    "Avocado Toast with Egg", "Beef Stir Fry", "Vegetable Curry", "Greek Salad", "Mushroom Risotto",
-    "Banana Pancakes", "Black Bean Tacos", "Salmon with Lemon Dill", "Caprese Sandwich", "Shakshuka",
-    "Chicken Tikka Masala", "Spinach and Feta Quiche", "Pulled Pork Sliders", "Falafel Wrap", "Minestrone",
-    "Teriyaki Salmon Bowl", "Stuffed Bell Peppers", "Eggplant Parmesan", "Pad Thai", "French Onion Soup",
-    "Blueberry Muffins", "Chickpea Curry", "Tuna Nicoise Salad", "Beef Tacos", "Pumpkin Risotto",
-    "Honey Garlic Chicken", "Vegetable Lasagna", "Sweet Potato Fries", "Miso Ramen", "Apple Crumble",
+    "Chicken Alfredo Pasta",
+    "Quinoa Salad with Vegetables",
+    "Butternut Squash Soup",
+    "Chicken Caesar Salad Wrap",
+    "Zucchini Noodles with Pesto",
+    "Garlic Butter Shrimp",
+    "Lentil Soup",
+    "Thai Peanut Noodle Salad",
+    "Classic Margherita Pizza",
+    "Tomato Basil Bruschetta",
+    "Avocado Toast with Egg",
+    "Beef Stir Fry",
+    "Vegetable Curry",
+    "Greek Salad",
+    "Mushroom Risotto",
+    "Banana Pancakes",
+    "Black Bean Tacos",
+    "Salmon with Lemon Dill",
+    "Caprese Sandwich",
+    "Shakshuka",
+    "Chicken Tikka Masala",
+    "Spinach and Feta Quiche",
+    "Pulled Pork Sliders",
+    "Falafel Wrap",
+    "Minestrone",
+    "Teriyaki Salmon Bowl",
+    "Stuffed Bell Peppers",
+    "Eggplant Parmesan",
+    "Pad Thai",
+    "French Onion Soup",
+    "Blueberry Muffins",
+    "Chickpea Curry",
+    "Tuna Nicoise Salad",
+    "Beef Tacos",
+    "Pumpkin Risotto",
+    "Honey Garlic Chicken",
+    "Vegetable Lasagna",
+    "Sweet Potato Fries",
+    "Miso Ramen",
+    "Apple Crumble",
 )
 
 DESCRIPTIONS: tuple[str, ...] = (
@@ -31,11 +62,22 @@ DESCRIPTIONS: tuple[str, ...] = (
     "Light, fresh and ready in no time.",
 )
 
-SERVINGS: tuple[str, ...] = ("1 serving", "2 servings", "3-4 servings", "4 servings", "6 servings",
-                             "8 servings")
+SERVINGS: tuple[str, ...] = (
+    "1 serving",
+    "2 servings",
+    "3-4 servings",
+    "4 servings",
+    "6 servings",
+    "8 servings",
+)
 PREP_TIMES: tuple[str, ...] = ("10 mins", "15 mins", "20 mins", "30 mins", "45 mins", "1 hr", "2 hrs")
-INGREDIENTS: tuple[str, ...] = ("as desired", "to your liking", "per individual taste", "as needed",
-                                "adjust to taste")
+INGREDIENTS: tuple[str, ...] = (
+    "as desired",
+    "to your liking",
+    "per individual taste",
+    "as needed",
+    "adjust to taste",
+)
 DIRECTIONS: tuple[str, ...] = (
     "Mix everything in a bowl and serve chilled.",
     "Saute onions and garlic, add the rest and simmer for twenty minutes.",
@@ -64,8 +106,15 @@ class Recipe:
         return astuple(self)
 
 
-FREE_FORM_FIELDS: tuple[str, ...] = ("title", "description", "servings", "preparation_time", "source",
-                                     "ingredients", "directions")
+FREE_FORM_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "servings",
+    "preparation_time",
+    "source",
+    "ingredients",
+    "directions",
+)
 
 
 @dataclass
@@ -133,4 +182,5 @@ def distinct_recipes(rng: random.Random, count: int, exclude_titles: set[str] | 
 def recipe_matches(actual: Recipe, wanted: Recipe) -> bool:
     """Free-form fields equal up to fuzzy matching; the favorite flag exactly."""
     return actual.favorite == wanted.favorite and all(
-        fuzzy_equal(getattr(actual, name), getattr(wanted, name)) for name in FREE_FORM_FIELDS)
+        fuzzy_equal(getattr(actual, name), getattr(wanted, name)) for name in FREE_FORM_FIELDS
+    )

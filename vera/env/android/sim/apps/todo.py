@@ -44,8 +44,12 @@ from vera.env.android.sim.toolkit.views import (
 
 _ACCENT = (33, 150, 243)
 _MUTED = (96, 96, 104)
-PRIORITY_COLORS = {PRIORITY_HIGH: (244, 67, 54), PRIORITY_MEDIUM: (255, 152, 0), PRIORITY_LOW: (33, 150, 243),
-                   PRIORITY_NONE: (158, 158, 158)}
+PRIORITY_COLORS = {
+    PRIORITY_HIGH: (244, 67, 54),
+    PRIORITY_MEDIUM: (255, 152, 0),
+    PRIORITY_LOW: (33, 150, 243),
+    PRIORITY_NONE: (158, 158, 158),
+}
 
 
 def priority_desc(priority: int) -> str:
@@ -112,8 +116,13 @@ class TaskListScreen(Screen):
 
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
-        self.show_dialog(AlertDialog("Delete", f"Delete {count} task{'s' if count != 1 else ''}?",
-                                     buttons=(("Cancel", None), ("Delete", self.delete_selected))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                f"Delete {count} task{'s' if count != 1 else ''}?",
+                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
+            )
+        )
 
     def delete_selected(self) -> None:
         for task_id in self.selected:
@@ -136,8 +145,13 @@ class TaskListScreen(Screen):
     def ask_delete_completed(self) -> None:
         self.menu_open = False
         count = sum(1 for r in self.app.store.rows if r.todo.completed)
-        self.show_dialog(AlertDialog("Delete completed", f"Delete {count} completed tasks?",
-                                     buttons=(("Cancel", None), ("Delete", self.delete_completed))))
+        self.show_dialog(
+            AlertDialog(
+                "Delete completed",
+                f"Delete {count} completed tasks?",
+                buttons=(("Cancel", None), ("Delete", self.delete_completed)),
+            )
+        )
 
     def delete_completed(self) -> None:
         for row in list(self.app.store.rows):
@@ -158,36 +172,76 @@ class TaskListScreen(Screen):
         store = self.app.store
         today = self.device.now.date()
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                IconButton("trash", id="delete", desc="Delete", on_click=self.ask_delete_selected)])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[IconButton("trash", id="delete", desc="Delete", on_click=self.ask_delete_selected)],
+            )
         else:
-            toolbar = Toolbar("My Tasks", actions=[
-                ImageButton("⋮", id="menu_more", desc="More options", on_click=self.open_menu)])
+            toolbar = Toolbar(
+                "My Tasks",
+                actions=[ImageButton("⋮", id="menu_more", desc="More options", on_click=self.open_menu)],
+            )
         rows: list[View] = [self._row(r.task_id, r.todo, today) for r in store.visible()]
         if not rows:
             rows.append(TextView("No tasks", id="empty", align="center", color=_MUTED, padding=60))
-        fab = None if self.selected else ImageButton(
-            "+", id="fab", desc="Create task", on_click=self.new_task, width=170, height=170, gravity="bottom|end")
+        fab = (
+            None
+            if self.selected
+            else ImageButton(
+                "+",
+                id="fab",
+                desc="Create task",
+                on_click=self.new_task,
+                width=170,
+                height=170,
+                gravity="bottom|end",
+            )
+        )
         screen = FrameLayout(children=[Column(toolbar, RecyclerView(*rows, id="recycler_view")), fab])
         if not self.menu_open:
             return screen
         label = "Hide completed" if store.show_completed else "Show completed"
-        return with_popup_menu(screen, [(label, self.toggle_completed),
-                                        ("Delete completed", self.ask_delete_completed)], self.close_menu)
+        return with_popup_menu(
+            screen,
+            [(label, self.toggle_completed), ("Delete completed", self.ask_delete_completed)],
+            self.close_menu,
+        )
 
     def _row(self, task_id: int, todo: Todo, today: date) -> View:
-        box = CheckBox("", id="completeBox", desc=priority_desc(todo.priority), checked=todo.completed,
-                       width=130, on_change=lambda checked: self.set_completed(task_id, checked))
-        texts: list[View] = [TextView(todo.title, id="task_title", max_lines=2,
-                                      color=_MUTED if todo.completed else None)]
+        box = CheckBox(
+            "",
+            id="completeBox",
+            desc=priority_desc(todo.priority),
+            checked=todo.completed,
+            width=130,
+            on_change=lambda checked: self.set_completed(task_id, checked),
+        )
+        texts: list[View] = [
+            TextView(todo.title, id="task_title", max_lines=2, color=_MUTED if todo.completed else None)
+        ]
         if todo.due is not None:
             overdue = not todo.completed and todo.due < today
-            texts.append(TextView(due_label(todo.due, today), id="due_date", size=L.SMALL_TEXT_SIZE,
-                                  color=(211, 47, 47) if overdue else _MUTED, max_lines=1))
+            texts.append(
+                TextView(
+                    due_label(todo.due, today),
+                    id="due_date",
+                    size=L.SMALL_TEXT_SIZE,
+                    color=(211, 47, 47) if overdue else _MUTED,
+                    max_lines=1,
+                )
+            )
         strip = Spacer(width=12, background=PRIORITY_COLORS[todo.priority])
-        return Row(strip, box, Column(*texts, padding=8), id="row", height=L.ROW_HEIGHT,
-                   selected=task_id in self.selected,
-                   on_click=lambda: self.open_task(task_id), on_long_click=lambda: self.select(task_id))
+        return Row(
+            strip,
+            box,
+            Column(*texts, padding=8),
+            id="row",
+            height=L.ROW_HEIGHT,
+            selected=task_id in self.selected,
+            on_click=lambda: self.open_task(task_id),
+            on_long_click=lambda: self.select(task_id),
+        )
 
 
 class TaskEditScreen(Screen):
@@ -230,8 +284,9 @@ class TaskEditScreen(Screen):
             self.app.store.add(todo)
         else:
             self.branch("update")
-            self.app.store.update(self.task_id, title=todo.title, due=todo.due, priority=todo.priority,
-                                  notes=todo.notes)
+            self.app.store.update(
+                self.task_id, title=todo.title, due=todo.due, priority=todo.priority, notes=todo.notes
+            )
         self.finish()
 
     def ask_delete(self) -> None:
@@ -251,22 +306,45 @@ class TaskEditScreen(Screen):
         if self.task_id is not None:
             actions.append(IconButton("trash", id="delete_task", desc="Delete", on_click=self.ask_delete))
         actions.append(ImageButton("✓", id="save", desc="Save", on_click=self.save))
-        toolbar = Toolbar("New task" if self.task_id is None else "Edit task", on_back=self.save, actions=actions)
+        toolbar = Toolbar(
+            "New task" if self.task_id is None else "Edit task", on_back=self.save, actions=actions
+        )
         today = self.device.now.date()
-        due_text = f"{self.due:%a}, {self.due:%b} {self.due.day}, {self.due.year}" if self.due else "No due date"
+        due_text = (
+            f"{self.due:%a}, {self.due:%b} {self.due.day}, {self.due.year}" if self.due else "No due date"
+        )
         overdue = self.due is not None and self.due < today and not self.completed
         due_row = Row(
             IconView("calendar", width=110),
-            TextView(due_text, id="due_date", desc="Due date", weight=1.0, padding=L.PADDING // 2,
-                     on_click=self.pick_due, height=L.ROW_HEIGHT, color=(211, 47, 47) if overdue else None),
-            ImageButton("✕", id="clear_due", desc="Clear due date", on_click=self.clear_due) if self.due else None,
+            TextView(
+                due_text,
+                id="due_date",
+                desc="Due date",
+                weight=1.0,
+                padding=L.PADDING // 2,
+                on_click=self.pick_due,
+                height=L.ROW_HEIGHT,
+                color=(211, 47, 47) if overdue else None,
+            ),
+            ImageButton("✕", id="clear_due", desc="Clear due date", on_click=self.clear_due)
+            if self.due
+            else None,
             height=L.ROW_HEIGHT,
         )
-        priorities = Row(*[RadioButton(PRIORITY_NAMES[p], id=f"priority_{PRIORITY_NAMES[p].lower()}",
-                                       checked=self.priority == p, weight=1.0,
-                                       on_change=lambda _checked, p=p: self.set_priority(p))
-                           for p in (PRIORITY_HIGH, PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE)],
-                         id="priority_row", height=L.ROW_HEIGHT)
+        priorities = Row(
+            *[
+                RadioButton(
+                    PRIORITY_NAMES[p],
+                    id=f"priority_{PRIORITY_NAMES[p].lower()}",
+                    checked=self.priority == p,
+                    weight=1.0,
+                    on_change=lambda _checked, p=p: self.set_priority(p),
+                )
+                for p in (PRIORITY_HIGH, PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE)
+            ],
+            id="priority_row",
+            height=L.ROW_HEIGHT,
+        )
         form = Column(
             EditText(id="task_name", hint="Task name", size=L.TITLE_SIZE - 8),
             due_row,
@@ -274,6 +352,7 @@ class TaskEditScreen(Screen):
             priorities,
             EditText(id="notes", hint="Description", multiline=True),
             Spacer(height=40),
-            padding=L.PADDING, spacing=16,
+            padding=L.PADDING,
+            spacing=16,
         )
         return Column(toolbar, ScrollView(form, id="edit_scroll"))

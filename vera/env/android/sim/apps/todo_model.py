@@ -11,16 +11,38 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 PRIORITY_HIGH, PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE = 0, 1, 2, 3
-PRIORITY_NAMES: dict[int, str] = {PRIORITY_HIGH: "High", PRIORITY_MEDIUM: "Medium", PRIORITY_LOW: "Low",
-                                  PRIORITY_NONE: "None"}
+PRIORITY_NAMES: dict[int, str] = {
+    PRIORITY_HIGH: "High",
+    PRIORITY_MEDIUM: "Medium",
+    PRIORITY_LOW: "Low",
+    PRIORITY_NONE: "None",
+}
 
 TODO_TITLES: tuple[str, ...] = (
-    "Buy groceries", "Call the plumber", "Pay electricity bill", "Submit expense report",
-    "Renew passport", "Book dentist appointment", "Water the plants", "Prepare presentation",
-    "Email landlord", "Pick up dry cleaning", "Schedule car service", "Write blog post",
-    "Review pull request", "Plan birthday party", "Clean the garage", "Update resume",
-    "Order printer ink", "Return library books", "Cancel gym trial", "Fix leaking tap",
-    "Send thank-you cards", "Back up laptop", "Research flights", "Organize closet",
+    "Buy groceries",
+    "Call the plumber",
+    "Pay electricity bill",
+    "Submit expense report",
+    "Renew passport",
+    "Book dentist appointment",
+    "Water the plants",
+    "Prepare presentation",
+    "Email landlord",
+    "Pick up dry cleaning",
+    "Schedule car service",
+    "Write blog post",
+    "Review pull request",
+    "Plan birthday party",
+    "Clean the garage",
+    "Update resume",
+    "Order printer ink",
+    "Return library books",
+    "Cancel gym trial",
+    "Fix leaking tap",
+    "Send thank-you cards",
+    "Back up laptop",
+    "Research flights",
+    "Organize closet",
 )
 
 
@@ -75,8 +97,16 @@ class TodoStore:
     def visible(self) -> list[TodoRow]:
         """The list as the app sorts it: incomplete first, by due date (undated last), priority, id."""
         rows = [r for r in self.rows if self.show_completed or not r.todo.completed]
-        return sorted(rows, key=lambda r: (r.todo.completed, r.todo.due is None, r.todo.due or date.max,
-                                           r.todo.priority, r.task_id))
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.todo.completed,
+                r.todo.due is None,
+                r.todo.due or date.max,
+                r.todo.priority,
+                r.task_id,
+            ),
+        )
 
     def snapshot(self) -> dict[int, Todo]:
         return {r.task_id: r.todo for r in self.rows}

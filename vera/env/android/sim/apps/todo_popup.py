@@ -16,12 +16,24 @@ from vera.env.android.sim.toolkit.views import Column, FrameLayout, Spacer, Text
 MENU_WIDTH = 600
 
 
-def with_popup_menu(content: View, items: Sequence[tuple[str, Callable[[], None]]],
-                    on_dismiss: Callable[[], None]) -> View:
+def with_popup_menu(
+    content: View, items: Sequence[tuple[str, Callable[[], None]]], on_dismiss: Callable[[], None]
+) -> View:
     """`content` with an open popup menu of `items` (label, handler) over it."""
-    rows = [TextView(label, id="title", height=L.ROW_HEIGHT - 24, padding=L.PADDING // 2, max_lines=1,
-                     on_click=handler) for label, handler in items]
-    panel = Column(*rows, id="popup_menu", width=MENU_WIDTH, height=len(rows) * (L.ROW_HEIGHT - 24) + 24,
-                   padding=12, gravity="top|end", background=(255, 255, 255))
+    rows = [
+        TextView(
+            label, id="title", height=L.ROW_HEIGHT - 24, padding=L.PADDING // 2, max_lines=1, on_click=handler
+        )
+        for label, handler in items
+    ]
+    panel = Column(
+        *rows,
+        id="popup_menu",
+        width=MENU_WIDTH,
+        height=len(rows) * (L.ROW_HEIGHT - 24) + 24,
+        padding=12,
+        gravity="top|end",
+        background=(255, 255, 255),
+    )
     scrim = Spacer(on_click=on_dismiss)
     return FrameLayout(children=[content, scrim, panel])

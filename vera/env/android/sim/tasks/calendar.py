@@ -33,17 +33,28 @@ TODAY = DEVICE_NOW.date()
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    return {"title": event.title, "start": event.start.isoformat(), "end": event.end.isoformat(),
-            "description": event.description, "location": event.location}
+    return {
+        "title": event.title,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "description": event.description,
+        "location": event.location,
+    }
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
-    return Event(title=data["title"], start=datetime.fromisoformat(data["start"]),
-                 end=datetime.fromisoformat(data["end"]), description=data.get("description", ""),
-                 location=data.get("location", ""))
+    return Event(
+        title=data["title"],
+        start=datetime.fromisoformat(data["start"]),
+        end=datetime.fromisoformat(data["end"]),
+        description=data.get("description", ""),
+        location=data.get("location", ""),
+    )
 
 
-def noise_events(rng: random.Random, count: int, avoid_days: set[date], avoid_titles: set[str]) -> list[Event]:
+def noise_events(
+    rng: random.Random, count: int, avoid_days: set[date], avoid_titles: set[str]
+) -> list[Event]:
     """Events on other October days (15th-31st) with titles not in `avoid_titles`."""
     titles = [t for t in EVENT_TITLES if t not in avoid_titles]
     days = [TODAY + timedelta(days=k) for k in range(0, 17) if TODAY + timedelta(days=k) not in avoid_days]
@@ -57,15 +68,20 @@ def add_event_params(rng: random.Random, day: date | None = None) -> dict[str, A
     title = rng.choice(EVENT_TITLES)
     noise = noise_events(rng, 4, avoid_days=set(), avoid_titles={title})
     return {
-        "year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}",
-        "hour": rng.randint(8, 20), "event_title": title,
-        "event_description": rng.choice(DESCRIPTIONS), "duration_mins": duration,
+        "year": day.year,
+        "month": f"{day.month:02d}",
+        "day": f"{day.day:02d}",
+        "hour": rng.randint(8, 20),
+        "event_title": title,
+        "event_description": rng.choice(DESCRIPTIONS),
+        "duration_mins": duration,
         "noise": [event_to_dict(e) for e in noise],
     }
 
 
-def events_on_day_params(rng: random.Random, n_events: int, n_noise: int = 5,
-                         day: date | None = None) -> dict[str, Any]:
+def events_on_day_params(
+    rng: random.Random, n_events: int, n_noise: int = 5, day: date | None = None
+) -> dict[str, Any]:
     """`n_events` events with distinct titles on one day, noise events on other days."""
     day = day or TODAY + timedelta(days=rng.randint(1, 14))
     titles = rng.sample(EVENT_TITLES, n_events)
@@ -73,8 +89,12 @@ def events_on_day_params(rng: random.Random, n_events: int, n_noise: int = 5,
     targets = [random_event(rng, day, title=t, hour=h) for t, h in zip(titles, hours, strict=True)]
     noise = noise_events(rng, n_noise, avoid_days={day}, avoid_titles=set(titles))
     return {
-        "year": day.year, "month": f"{day.month:02d}", "day": f"{day.day:02d}", "date": spoken_date(day),
-        "events": [event_to_dict(e) for e in targets], "noise": [event_to_dict(e) for e in noise],
+        "year": day.year,
+        "month": f"{day.month:02d}",
+        "day": f"{day.day:02d}",
+        "date": spoken_date(day),
+        "events": [event_to_dict(e) for e in targets],
+        "noise": [event_to_dict(e) for e in noise],
     }
 
 
@@ -83,15 +103,15 @@ def next_event_params(rng: random.Random) -> dict[str, Any]:
     start_minutes = rng.randint(16 * 60, 22 * 60) // 5 * 5
     start = datetime.combine(TODAY, datetime.min.time()) + timedelta(minutes=start_minutes)
     title = rng.choice(EVENT_TITLES)
-    target = Event(title, start, start + timedelta(minutes=rng.choice([30, 45, 60])),
-                   rng.choice(DESCRIPTIONS), "")
+    target = Event(
+        title, start, start + timedelta(minutes=rng.choice([30, 45, 60])), rng.choice(DESCRIPTIONS), ""
+    )
     earlier_title, later_title = rng.sample([t for t in EVENT_TITLES if t != title], 2)
     earlier = random_event(rng, TODAY, title=earlier_title, hour=rng.randint(8, 14))
     later_start = start + timedelta(minutes=rng.choice([60, 90]))
     later = Event(later_title, later_start, later_start + timedelta(minutes=30))
     noise = noise_events(rng, 4, avoid_days={TODAY}, avoid_titles={title})
-    return {"events": [event_to_dict(target)],
-            "noise": [event_to_dict(e) for e in [earlier, later, *noise]]}
+    return {"events": [event_to_dict(target)], "noise": [event_to_dict(e) for e in [earlier, later, *noise]]}
 
 
 def location_params(rng: random.Random) -> dict[str, Any]:
@@ -153,8 +173,12 @@ class _CalendarTask(Task):
 
 
 def _event_matches(actual: Event, wanted: Event) -> bool:
-    return (actual.start == wanted.start and actual.end == wanted.end and fuzzy_equal(actual.title, wanted.title)
-            and fuzzy_equal(actual.description, wanted.description))
+    return (
+        actual.start == wanted.start
+        and actual.end == wanted.end
+        and fuzzy_equal(actual.title, wanted.title)
+        and fuzzy_equal(actual.description, wanted.description)
+    )
 
 
 class _AddEvent(_CalendarTask):
@@ -163,9 +187,15 @@ class _AddEvent(_CalendarTask):
     complexity = 3.4
 
     def wanted(self) -> Event:
-        start = datetime.combine(_param_day(self.params), datetime.min.time()).replace(hour=self.params["hour"])
-        return Event(self.params["event_title"], start, start + timedelta(minutes=self.params["duration_mins"]),
-                     self.params["event_description"])
+        start = datetime.combine(_param_day(self.params), datetime.min.time()).replace(
+            hour=self.params["hour"]
+        )
+        return Event(
+            self.params["event_title"],
+            start,
+            start + timedelta(minutes=self.params["duration_mins"]),
+            self.params["event_description"],
+        )
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         return float(added_correctly(self.before, self._after(device), [self.wanted()], _event_matches))
@@ -211,9 +241,11 @@ def pick_time(ui: UI, hour: int, minute: int) -> Iterator[JSONAction]:
 class SimpleCalendarAddOneEvent(_AddEvent):
     """Create an event on a given date and hour with a title, a description and a duration."""
 
-    template = ("In Simple Calendar Pro, create a calendar event on {year}-{month}-{day} at {hour}h with the title "
-                "'{event_title}' and the description '{event_description}'. The event should last for "
-                "{duration_mins} mins.")
+    template = (
+        "In Simple Calendar Pro, create a calendar event on {year}-{month}-{day} at {hour}h with the title "
+        "'{event_title}' and the description '{event_description}'. The event should last for "
+        "{duration_mins} mins."
+    )
     difficulty = "hard"
 
     @classmethod
@@ -224,9 +256,11 @@ class SimpleCalendarAddOneEvent(_AddEvent):
 class SimpleCalendarAddOneEventTomorrow(_AddEvent):
     """Create an event tomorrow (relative to the frozen device date)."""
 
-    template = ("In Simple Calendar Pro, create a calendar event for tomorrow at {hour}h with the title "
-                "'{event_title}' and the description '{event_description}'. The event should last for "
-                "{duration_mins} mins.")
+    template = (
+        "In Simple Calendar Pro, create a calendar event for tomorrow at {hour}h with the title "
+        "'{event_title}' and the description '{event_description}'. The event should last for "
+        "{duration_mins} mins."
+    )
     difficulty = "easy"
 
     @classmethod
@@ -237,8 +271,10 @@ class SimpleCalendarAddOneEventTomorrow(_AddEvent):
 class SimpleCalendarDeleteOneEvent(_CalendarTask):
     """Delete one event identified by date, hour and title; another event that day stays."""
 
-    template = ("In Simple Calendar Pro, delete the calendar event on {year}-{month}-{day} at {hour}h with the "
-                "title '{event_title}'")
+    template = (
+        "In Simple Calendar Pro, delete the calendar event on {year}-{month}-{day} at {hour}h with the "
+        "title '{event_title}'"
+    )
     complexity = 1.2
     difficulty = "easy"
     family = "calendar_delete"
@@ -252,8 +288,13 @@ class SimpleCalendarDeleteOneEvent(_CalendarTask):
         return params
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
-        target = {i for i, e in self.before.items() if e.title == self.params["event_title"]
-                  and e.start.date() == _param_day(self.params) and e.start.hour == self.params["hour"]}
+        target = {
+            i
+            for i, e in self.before.items()
+            if e.title == self.params["event_title"]
+            and e.start.date() == _param_day(self.params)
+            and e.start.hour == self.params["hour"]
+        }
         return float(len(target) == 1 and removed_exactly(self.before, self._after(device), target))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
@@ -284,7 +325,11 @@ class SimpleCalendarDeleteEvents(_CalendarTask):
         yield from self._open_day(ui, _param_day(self.params))
         titles = [ui.elements[i].text or "" for i in ui.matches(id="event_item_title")]
         for k, title in enumerate(titles):
-            yield ui.long_press(title, id="event_item_title") if k == 0 else ui.click(title, id="event_item_title")
+            yield (
+                ui.long_press(title, id="event_item_title")
+                if k == 0
+                else ui.click(title, id="event_item_title")
+            )
         yield ui.click(desc="Delete")
         yield ui.click("Yes")
 
@@ -311,16 +356,20 @@ class _TitlesOnDate(_CalendarTask):
 class SimpleCalendarEventsOnDate(_TitlesOnDate):
     """IR: the titles of a date's events."""
 
-    template = ("What events do I have {date} in Simple Calendar Pro? Answer with the titles only. If there are "
-                "multiple titles, format your answer as a comma separated list.")
+    template = (
+        "What events do I have {date} in Simple Calendar Pro? Answer with the titles only. If there are "
+        "multiple titles, format your answer as a comma separated list."
+    )
     difficulty = "medium"
 
 
 class SimpleCalendarAnyEventsOnDate(_TitlesOnDate):
     """IR: the titles of a date's three events."""
 
-    template = ("Do I have any events {date} in Simple Calendar Pro? Answer with the titles only. If there are "
-                "multiples titles, format your answer in a comma separated list.")
+    template = (
+        "Do I have any events {date} in Simple Calendar Pro? Answer with the titles only. If there are "
+        "multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "easy"
     n_events = (3, 3)
 
@@ -328,8 +377,10 @@ class SimpleCalendarAnyEventsOnDate(_TitlesOnDate):
 class SimpleCalendarNextEvent(_CalendarTask):
     """IR: the title of the next event after the device time (later today)."""
 
-    template = ("What is my next upcoming event in Simple Calendar Pro? Answer with the title only. If there are "
-                "multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What is my next upcoming event in Simple Calendar Pro? Answer with the title only. If there are "
+        "multiples titles, format your answer in a comma separated list."
+    )
     complexity = 1.0
     difficulty = "easy"
     family = "calendar_next_event"
@@ -354,7 +405,9 @@ class SimpleCalendarNextEvent(_CalendarTask):
 class SimpleCalendarLocationOfEvent(_CalendarTask):
     """IR: the location of an event found by its title (search)."""
 
-    template = "What is the location of my {title} event in Simple Calendar Pro? Answer with the location only."
+    template = (
+        "What is the location of my {title} event in Simple Calendar Pro? Answer with the location only."
+    )
     complexity = 1.0
     difficulty = "easy"
     family = "calendar_event_location"
@@ -400,9 +453,11 @@ def spoken_time(when: datetime, style: int) -> str:
 class SimpleCalendarAddOneEventInTwoWeeks(_AddEvent):
     """Create an event two weeks after the device date."""
 
-    template = ("In Simple Calendar Pro, create a calendar event in two weeks from today at {hour}h with the "
-                "title '{event_title}' and the description '{event_description}'. The event should last for "
-                "{duration_mins} mins.")
+    template = (
+        "In Simple Calendar Pro, create a calendar event in two weeks from today at {hour}h with the "
+        "title '{event_title}' and the description '{event_description}'. The event should last for "
+        "{duration_mins} mins."
+    )
     difficulty = "medium"
 
     @classmethod
@@ -413,9 +468,11 @@ class SimpleCalendarAddOneEventInTwoWeeks(_AddEvent):
 class SimpleCalendarAddOneEventRelativeDay(_AddEvent):
     """Create an event on the coming named weekday."""
 
-    template = ("In Simple Calendar Pro, create a calendar event for this {day_of_week} at {hour}h with the title "
-                "'{event_title}' and the description '{event_description}'. The event should last for "
-                "{duration_mins} mins.")
+    template = (
+        "In Simple Calendar Pro, create a calendar event for this {day_of_week} at {hour}h with the title "
+        "'{event_title}' and the description '{event_description}'. The event should last for "
+        "{duration_mins} mins."
+    )
     difficulty = "easy"
 
     @classmethod
@@ -449,7 +506,9 @@ def _at_time_params(rng: random.Random) -> dict[str, Any]:
     target = events[index]
     minute = rng.choice((0, 15, 30, 45))
     start = target.start.replace(minute=minute)
-    target = Event(target.title, start, start + (target.end - target.start), target.description, target.location)
+    target = Event(
+        target.title, start, start + (target.end - target.start), target.description, target.location
+    )
     events[index] = target
     params["events"] = [event_to_dict(e) for e in events]
     params["target"] = index
@@ -460,8 +519,10 @@ def _at_time_params(rng: random.Random) -> dict[str, Any]:
 class SimpleCalendarEventOnDateAtTime(_CalendarTask):
     """IR: the title of the event starting at a given date and time."""
 
-    template = ("What is on my schedule for {date} at {time} in Simple Calendar Pro? Answer with the titles only. "
-                "If there are multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What is on my schedule for {date} at {time} in Simple Calendar Pro? Answer with the titles only. "
+        "If there are multiples titles, format your answer in a comma separated list."
+    )
     complexity = 1.0
     difficulty = "medium"
     family = "calendar_event_at_time"
@@ -486,8 +547,10 @@ class SimpleCalendarEventOnDateAtTime(_CalendarTask):
 class SimpleCalendarFirstEventAfterStartTime(SimpleCalendarEventOnDateAtTime):
     """IR: the first event of a day that starts after a given time."""
 
-    template = ("What is my first event after {time} {date} in Simple Calendar Pro? Answer with the titles only. "
-                "If there are multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What is my first event after {time} {date} in Simple Calendar Pro? Answer with the titles only. "
+        "If there are multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "easy"
     family = "calendar_first_event_after"
 
@@ -526,9 +589,26 @@ def parse_clock(text: str) -> str:
     return f"{hour:02d}:{minute:02d}"
 
 
-_MONTHS = {name.lower(): i for i, name in enumerate(
-    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-     "November", "December"), start=1)}
+_MONTHS = {
+    name.lower(): i
+    for i, name in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
 
 
 def parse_spoken_datetime(text: str) -> datetime | None:
@@ -556,8 +636,10 @@ def parse_spoken_datetime(text: str) -> datetime | None:
 class SimpleCalendarNextMeetingWithPerson(_CalendarTask):
     """IR: when the next meeting with a person starts (a past one exists too)."""
 
-    template = ("When is my next meeting with {person} in Simple Calendar Pro? Express your answer in the format "
-                "<month name> <day> <year> <hour in 24-hour format>:<minutes>.")
+    template = (
+        "When is my next meeting with {person} in Simple Calendar Pro? Express your answer in the format "
+        "<month name> <day> <year> <hour in 24-hour format>:<minutes>."
+    )
     complexity = 1.0
     difficulty = "medium"
     family = "calendar_next_meeting"
@@ -566,16 +648,20 @@ class SimpleCalendarNextMeetingWithPerson(_CalendarTask):
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         person = rng.choice(PEOPLE)
         day = TODAY + timedelta(days=rng.randint(1, 14))
-        start = datetime.combine(day, datetime.min.time()).replace(hour=rng.randint(9, 20),
-                                                                   minute=rng.choice((0, 15, 30, 45)))
+        start = datetime.combine(day, datetime.min.time()).replace(
+            hour=rng.randint(9, 20), minute=rng.choice((0, 15, 30, 45))
+        )
         target = Event(f"{rng.choice(MEETING_KINDS)} {person}", start, start + timedelta(hours=1))
         past_start = start - timedelta(days=rng.randint(15, 25))
         past = Event(f"{rng.choice(MEETING_KINDS)} {person}", past_start, past_start + timedelta(hours=1))
         later_start = start + timedelta(days=rng.randint(3, 10))
         later = Event(f"{rng.choice(MEETING_KINDS)} {person}", later_start, later_start + timedelta(hours=1))
         noise = noise_events(rng, 5, avoid_days=set(), avoid_titles=set())
-        return {"person": person, "events": [event_to_dict(target)],
-                "noise": [event_to_dict(e) for e in (past, later, *noise)]}
+        return {
+            "person": person,
+            "events": [event_to_dict(target)],
+            "noise": [event_to_dict(e) for e in (past, later, *noise)],
+        }
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         return float(parse_spoken_datetime(answer or "") == event_from_dict(self.params["events"][0]).start)

@@ -53,7 +53,9 @@ def rows_as_text(rows: list[dict[str, str]], keys: tuple[str, ...], text_format:
         writer.writerow(keys)
         writer.writerows([[row[k] for k in keys] for row in rows])
         return out.getvalue().rstrip("\n")
-    return "  ".join(f"{label}: {row[keys[0]]}  " + "  ".join(f"{k}: {row[k]}" for k in keys[1:]) for row in rows)
+    return "  ".join(
+        f"{label}: {row[keys[0]]}  " + "  ".join(f"{k}: {row[k]}" for k in keys[1:]) for row in rows
+    )
 
 
 def parse_rows_text(text: str, keys: tuple[str, ...], label: str) -> list[dict[str, str]]:
@@ -62,16 +64,25 @@ def parse_rows_text(text: str, keys: tuple[str, ...], label: str) -> list[dict[s
     if text.startswith(",".join(keys)) or text.startswith(keys[0] + ","):
         return [dict(row) for row in csv.DictReader(io.StringIO(text))]
     names = (label, *keys[1:])
-    pattern = r"\s*" + r"\s+".join(rf"{re.escape(n)}: (.*?)" for n in names) + rf"(?=\s+{re.escape(label)}: |\s*$)"
-    return [dict(zip(keys, (v.strip() for v in m.groups()), strict=True)) for m in re.finditer(pattern, text, re.S)]
+    pattern = (
+        r"\s*" + r"\s+".join(rf"{re.escape(n)}: (.*?)" for n in names) + rf"(?=\s+{re.escape(label)}: |\s*$)"
+    )
+    return [
+        dict(zip(keys, (v.strip() for v in m.groups()), strict=True))
+        for m in re.finditer(pattern, text, re.S)
+    ]
 
 
 EXPENSE_KEYS = ("name", "amount_dollars", "category_name", "note")
 
 
 def expense_text_row(expense: Expense) -> dict[str, str]:
-    return {"name": expense.name, "amount_dollars": expense.amount_dollars, "category_name": expense.category,
-            "note": expense.note}
+    return {
+        "name": expense.name,
+        "amount_dollars": expense.amount_dollars,
+        "category_name": expense.category,
+        "note": expense.note,
+    }
 
 
 def expenses_as_text(expenses: list[Expense], text_format: str) -> str:
@@ -93,8 +104,10 @@ def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, An
 def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     """Rows to delete plus other rows; all names distinct so the goal's names are unambiguous."""
     rows = distinct_expenses(rng, n_targets + n_noise)
-    return {"targets": [expense_to_dict(e) for e in rows[:n_targets]],
-            "noise": [expense_to_dict(e) for e in rows[n_targets:]]}
+    return {
+        "targets": [expense_to_dict(e) for e in rows[:n_targets]],
+        "noise": [expense_to_dict(e) for e in rows[n_targets:]],
+    }
 
 
 def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
@@ -187,8 +200,9 @@ class _ExpenseAdd(_ExpenseTask):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = add_params(rng, cls.n_targets, n_noise=6)
-        params[cls.text_param] = expenses_as_text([expense_from_dict(d) for d in params["targets"]],
-                                                  params["text_format"])
+        params[cls.text_param] = expenses_as_text(
+            [expense_from_dict(d) for d in params["targets"]], params["text_format"]
+        )
         return params
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
@@ -272,8 +286,10 @@ class ExpenseDeleteMultiple(_ExpenseDelete):
 class ExpenseDeleteDuplicates(_ExpenseTask):
     """Delete all but one copy of an exactly duplicated expense."""
 
-    template = ("Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring "
-                "at least one instance of each unique expense remains.")
+    template = (
+        "Delete all but one of any expenses in arduia pro expense that are exact duplicates, ensuring "
+        "at least one instance of each unique expense remains."
+    )
     complexity = 1.2
     difficulty = "medium"
     family = "expense_dedup"
@@ -306,8 +322,9 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
         yield ui.click("Delete", cls="Button")
 
 
-def select_by_scanning(ui: UI, names: list[str], key_id: str, list_id: str,
-                       limit: int = 40) -> Iterator[JSONAction]:
+def select_by_scanning(
+    ui: UI, names: list[str], key_id: str, list_id: str, limit: int = 40
+) -> Iterator[JSONAction]:
     """Walk a long list top to bottom, long-pressing the first wanted row and tapping the others."""
     pending = list(names)
     selecting = False
@@ -336,7 +353,9 @@ class ExpenseDeleteMultiple2(_ExpenseDelete):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
-        yield from select_by_scanning(ui, [d["name"] for d in self.params["targets"]], "tv_name", "rv_expense")
+        yield from select_by_scanning(
+            ui, [d["name"] for d in self.params["targets"]], "tv_name", "rv_expense"
+        )
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
 
@@ -352,8 +371,9 @@ class ExpenseDeleteDuplicates2(ExpenseDeleteDuplicates):
         params = duplicate_params(rng, n_noise=37)
         target = expense_from_dict(params["targets"][0])
         for extra in rng.sample(range(50, 1000), 3):
-            variant = dataclasses.replace(target, amount_cents=target.amount_cents + extra,
-                                          created_ms=random_october_ms(rng))
+            variant = dataclasses.replace(
+                target, amount_cents=target.amount_cents + extra, created_ms=random_october_ms(rng)
+            )
             params["noise"].append(expense_to_dict(variant))
         return params
 
@@ -386,8 +406,10 @@ REIMBURSABLE = "Reimbursable."
 class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
     """Multi-app: log the reimbursable transactions listed in a Markor note."""
 
-    template = ("Go through the transactions in my_expenses.txt in Markor. Log the reimbursable transactions in "
-                "the arduia pro expense.")
+    template = (
+        "Go through the transactions in my_expenses.txt in Markor. Log the reimbursable transactions in "
+        "the arduia pro expense."
+    )
     complexity = 6.0
     difficulty = "hard"
     family = "expense_add_from_markor"
@@ -397,21 +419,28 @@ class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = add_params(rng, cls.n_targets, n_noise=6)
-        others = distinct_expenses(rng, 12, exclude_names={d["name"] for d in params["targets"] + params["noise"]})
+        others = distinct_expenses(
+            rng, 12, exclude_names={d["name"] for d in params["targets"] + params["noise"]}
+        )
         params["file_rows"] = [expense_to_dict(e) for e in others]
         params["file_order"] = rng.sample(range(len(others) + cls.n_targets), len(others) + cls.n_targets)
         return params
 
     def initialize(self, device: SimDroid) -> None:
         super().initialize(device)
-        marked = [dataclasses.replace(expense_from_dict(d), note=f"{d['note']}. {REIMBURSABLE}")
-                  for d in self.params["targets"]]
+        marked = [
+            dataclasses.replace(expense_from_dict(d), note=f"{d['note']}. {REIMBURSABLE}")
+            for d in self.params["targets"]
+        ]
         pool = marked + [expense_from_dict(d) for d in self.params["file_rows"]]
         rows = [pool[i] for i in self.params["file_order"]]
         storage = device_storage(device)
         storage.mkdir(MARKOR_ROOT)
-        storage.write(posixpath.join(MARKOR_ROOT, "my_expenses.txt"), expenses_as_text(rows, "csv"),
-                      mtime_ms=now_ms(device))
+        storage.write(
+            posixpath.join(MARKOR_ROOT, "my_expenses.txt"),
+            expenses_as_text(rows, "csv"),
+            mtime_ms=now_ms(device),
+        )
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         wanted = [expense_from_dict(d) for d in self.params["targets"]]
@@ -426,8 +455,19 @@ class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
         yield ui.open_app("Markor")
         yield ui.click("my_expenses.txt", id="ui__filesystem_item__title")
         text = ui.element(id="document__fragment__edit__highlighting_editor").text or ""
-        rows = [r for r in parse_rows_text(text, EXPENSE_KEYS, "Expense") if REIMBURSABLE.lower() in r["note"].lower()]
-        expenses = [Expense(r["name"], parse_amount(r["amount_dollars"]) or 0, r["category_name"],
-                            r["note"].replace(REIMBURSABLE, "").strip().rstrip(".")) for r in rows]
+        rows = [
+            r
+            for r in parse_rows_text(text, EXPENSE_KEYS, "Expense")
+            if REIMBURSABLE.lower() in r["note"].lower()
+        ]
+        expenses = [
+            Expense(
+                r["name"],
+                parse_amount(r["amount_dollars"]) or 0,
+                r["category_name"],
+                r["note"].replace(REIMBURSABLE, "").strip().rstrip("."),
+            )
+            for r in rows
+        ]
         yield ui.open_app("Pro Expense")
         yield from add_expenses(ui, expenses)

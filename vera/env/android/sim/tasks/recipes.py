@@ -45,9 +45,14 @@ RECIPE_KEYS = ("title", "description", "servings", "preparationTime", "ingredien
 
 
 def recipe_text_row(recipe: Recipe) -> dict[str, str]:
-    return {"title": recipe.title, "description": recipe.description, "servings": recipe.servings,
-            "preparationTime": recipe.preparation_time, "ingredients": recipe.ingredients,
-            "directions": recipe.directions}
+    return {
+        "title": recipe.title,
+        "description": recipe.description,
+        "servings": recipe.servings,
+        "preparationTime": recipe.preparation_time,
+        "ingredients": recipe.ingredients,
+        "directions": recipe.directions,
+    }
 
 
 def recipes_as_text(recipes: list[Recipe], text_format: str) -> str:
@@ -58,14 +63,19 @@ def recipes_as_text(recipes: list[Recipe], text_format: str) -> str:
 def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     targets = distinct_recipes(rng, n_targets)
     noise = distinct_recipes(rng, n_noise, exclude_titles={r.title for r in targets})
-    return {"targets": [recipe_to_dict(r) for r in targets], "noise": [recipe_to_dict(r) for r in noise],
-            "text_format": rng.choice(["csv", "text_block"])}
+    return {
+        "targets": [recipe_to_dict(r) for r in targets],
+        "noise": [recipe_to_dict(r) for r in noise],
+        "text_format": rng.choice(["csv", "text_block"]),
+    }
 
 
 def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
     rows = distinct_recipes(rng, n_targets + n_noise)
-    return {"targets": [recipe_to_dict(r) for r in rows[:n_targets]],
-            "noise": [recipe_to_dict(r) for r in rows[n_targets:]]}
+    return {
+        "targets": [recipe_to_dict(r) for r in rows[:n_targets]],
+        "noise": [recipe_to_dict(r) for r in rows[n_targets:]],
+    }
 
 
 def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
@@ -130,8 +140,9 @@ class _RecipeAdd(_RecipeTask):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = add_params(rng, cls.n_targets, n_noise=10)
-        params[cls.text_param] = recipes_as_text([recipe_from_dict(d) for d in params["targets"]],
-                                                 params["text_format"])
+        params[cls.text_param] = recipes_as_text(
+            [recipe_from_dict(d) for d in params["targets"]], params["text_format"]
+        )
         return params
 
     def _initial_targets(self) -> list[Recipe]:
@@ -214,8 +225,11 @@ class RecipeDeleteMultipleRecipes(_RecipeDelete):
         for k, data in enumerate(self.params["targets"]):
             title = data["title"]
             yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
-            yield ui.long_press(title, id="card_text_view_title") if k == 0 else \
-                ui.click(title, id="card_text_view_title")
+            yield (
+                ui.long_press(title, id="card_text_view_title")
+                if k == 0
+                else ui.click(title, id="card_text_view_title")
+            )
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
 
@@ -223,8 +237,10 @@ class RecipeDeleteMultipleRecipes(_RecipeDelete):
 class RecipeDeleteDuplicateRecipes(_RecipeTask):
     """Delete all but one copy of an exactly duplicated recipe."""
 
-    template = ("Delete all but one of any recipes in the Broccoli app that are exact duplicates, ensuring at "
-                "least one instance of each unique recipe remains")
+    template = (
+        "Delete all but one of any recipes in the Broccoli app that are exact duplicates, ensuring at "
+        "least one instance of each unique recipe remains"
+    )
     complexity = 1.0
     difficulty = "easy"
     family = "recipe_dedup"
@@ -286,7 +302,9 @@ class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
 
     def initialize(self, device: SimDroid) -> None:
         super().initialize(device)
-        text = recipes_as_text([recipe_from_dict(d) for d in self.params["targets"]], self.params["text_format"])
+        text = recipes_as_text(
+            [recipe_from_dict(d) for d in self.params["targets"]], self.params["text_format"]
+        )
         storage = device_storage(device)
         storage.mkdir(MARKOR_ROOT)
         storage.write(posixpath.join(MARKOR_ROOT, "recipes.txt"), text, mtime_ms=now_ms(device))
@@ -294,7 +312,17 @@ class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield from read_markor_file(ui, "recipes.txt")
         rows = parse_rows_text(markor_text(ui), RECIPE_KEYS, "Recipe")
-        recipes = [Recipe(r["title"], r["description"], r["servings"], r["preparationTime"], "", r["ingredients"],
-                          r["directions"]) for r in rows]
+        recipes = [
+            Recipe(
+                r["title"],
+                r["description"],
+                r["servings"],
+                r["preparationTime"],
+                "",
+                r["ingredients"],
+                r["directions"],
+            )
+            for r in rows
+        ]
         yield ui.open_app("Broccoli")
         yield from add_recipes(ui, recipes)

@@ -37,14 +37,24 @@ TODAY = DEVICE_NOW.date()
 
 
 def todo_to_dict(todo: Todo) -> dict[str, Any]:
-    return {"title": todo.title, "due": todo.due.isoformat() if todo.due else None,
-            "priority": todo.priority, "completed": todo.completed, "notes": todo.notes}
+    return {
+        "title": todo.title,
+        "due": todo.due.isoformat() if todo.due else None,
+        "priority": todo.priority,
+        "completed": todo.completed,
+        "notes": todo.notes,
+    }
 
 
 def todo_from_dict(data: dict[str, Any]) -> Todo:
     due = date.fromisoformat(data["due"]) if data.get("due") else None
-    return Todo(title=data["title"], due=due, priority=data.get("priority", PRIORITY_NONE),
-                completed=data.get("completed", False), notes=data.get("notes", ""))
+    return Todo(
+        title=data["title"],
+        due=due,
+        priority=data.get("priority", PRIORITY_NONE),
+        completed=data.get("completed", False),
+        notes=data.get("notes", ""),
+    )
 
 
 class _TitlePool:
@@ -62,9 +72,14 @@ def _other_day(rng: random.Random, avoid: date) -> date | None:
     return rng.choice(choices + [None])  # type: ignore[list-item]
 
 
-def _noise(rng: random.Random, pool: _TitlePool, count: int, avoid_day: date,
-           priorities: tuple[int, ...] = (PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE),
-           completed: bool | None = None) -> list[Todo]:
+def _noise(
+    rng: random.Random,
+    pool: _TitlePool,
+    count: int,
+    avoid_day: date,
+    priorities: tuple[int, ...] = (PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE),
+    completed: bool | None = None,
+) -> list[Todo]:
     out = []
     for _ in range(count):
         done = rng.random() < 0.3 if completed is None else completed
@@ -80,9 +95,13 @@ def on_date_params(rng: random.Random, n_open: int, n_done: int, n_noise: int = 
     open_items = [Todo(pool.take(), day, rng.choice(prios)) for _ in range(n_open)]
     done_items = [Todo(pool.take(), day, rng.choice(prios), True) for _ in range(n_done)]
     noise = _noise(rng, pool, n_noise, day, prios)
-    return {"date": spoken_date(day), "day": day.isoformat(),
-            "open": [todo_to_dict(t) for t in open_items], "done": [todo_to_dict(t) for t in done_items],
-            "noise": [todo_to_dict(t) for t in noise]}
+    return {
+        "date": spoken_date(day),
+        "day": day.isoformat(),
+        "open": [todo_to_dict(t) for t in open_items],
+        "done": [todo_to_dict(t) for t in done_items],
+        "noise": [todo_to_dict(t) for t in noise],
+    }
 
 
 def high_priority_params(rng: random.Random) -> dict[str, Any]:
@@ -90,8 +109,7 @@ def high_priority_params(rng: random.Random) -> dict[str, Any]:
     pool = _TitlePool(rng)
     targets = [Todo(pool.take(), _other_day(rng, TODAY), PRIORITY_HIGH) for _ in range(rng.randint(1, 3))]
     noise = _noise(rng, pool, 5, TODAY, completed=False)
-    return {"open": [todo_to_dict(t) for t in targets], "done": [],
-            "noise": [todo_to_dict(t) for t in noise]}
+    return {"open": [todo_to_dict(t) for t in targets], "done": [], "noise": [todo_to_dict(t) for t in noise]}
 
 
 def add_params(rng: random.Random) -> dict[str, Any]:
@@ -100,8 +118,12 @@ def add_params(rng: random.Random) -> dict[str, Any]:
     day = TODAY + timedelta(days=rng.randint(1, 14))
     title = pool.take()
     noise = _noise(rng, pool, 4, day, completed=False)
-    return {"title": title, "date": spoken_date(day), "day": day.isoformat(),
-            "noise": [todo_to_dict(t) for t in noise]}
+    return {
+        "title": title,
+        "date": spoken_date(day),
+        "day": day.isoformat(),
+        "noise": [todo_to_dict(t) for t in noise],
+    }
 
 
 def existing_item_params(rng: random.Random) -> dict[str, Any]:
@@ -168,8 +190,10 @@ class _TitlesAnswer(_TodoTask):
 class TasksDueOnDate(_TitlesAnswer):
     """IR: the incomplete items due on a date."""
 
-    template = ("What tasks do I have due {date} in Tasks app? Answer with the titles only. If there are "
-                "multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What tasks do I have due {date} in Tasks app? Answer with the titles only. If there are "
+        "multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "easy"
 
     @classmethod
@@ -185,8 +209,10 @@ class TasksDueOnDate(_TitlesAnswer):
 class TasksIncompleteTasksOnDate(_TitlesAnswer):
     """IR: the incomplete items due on a date, while completed ones for that date exist (hidden)."""
 
-    template = ("What incomplete tasks do I have still have to do by {date} in Tasks app? Answer with the titles "
-                "only. If there are multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What incomplete tasks do I have still have to do by {date} in Tasks app? Answer with the titles "
+        "only. If there are multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "easy"
 
     @classmethod
@@ -203,8 +229,10 @@ class TasksIncompleteTasksOnDate(_TitlesAnswer):
 class TasksCompletedTasksForDate(_TitlesAnswer):
     """IR: the completed items due on a date (the list hides them until "Show completed")."""
 
-    template = ("Which tasks have I completed for {date} in Tasks app? Answer with the titles only. If there are "
-                "multiples titles, format your answer in a comma separated list.")
+    template = (
+        "Which tasks have I completed for {date} in Tasks app? Answer with the titles only. If there are "
+        "multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "medium"
     answer_key = "done"
 
@@ -224,8 +252,10 @@ class TasksCompletedTasksForDate(_TitlesAnswer):
 class TasksHighPriorityTasks(_TitlesAnswer):
     """IR: the incomplete high-priority items."""
 
-    template = ("What are my high priority tasks in Tasks app? Answer with the titles only. If there are "
-                "multiples titles, format your answer in a comma separated list.")
+    template = (
+        "What are my high priority tasks in Tasks app? Answer with the titles only. If there are "
+        "multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "medium"
     family = "tasks_high_priority"
 
@@ -254,7 +284,9 @@ class TasksAddTaskWithDueDate(_TodoTask):
         wanted = Todo(self.params["title"], date.fromisoformat(self.params["day"]))
 
         def matches(actual: Todo, target: Todo) -> bool:
-            return fuzzy_equal(actual.title, target.title) and actual.due == target.due and not actual.completed
+            return (
+                fuzzy_equal(actual.title, target.title) and actual.due == target.due and not actual.completed
+            )
 
         return float(added_correctly(self.before, self._after(device), [wanted], matches))
 
@@ -331,7 +363,9 @@ class TasksSetHighPriority(_TodoTask):
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         target = self._target_id()
-        expected = {i: (replace(t, priority=PRIORITY_HIGH) if i == target else t) for i, t in self.before.items()}
+        expected = {
+            i: (replace(t, priority=PRIORITY_HIGH) if i == target else t) for i, t in self.before.items()
+        }
         return float(target != -1 and self._after(device) == expected)
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
@@ -344,8 +378,10 @@ class TasksSetHighPriority(_TodoTask):
 class TasksHighPriorityTasksDueOnDate(_TitlesAnswer):
     """IR: the incomplete high-priority items due on a date (others of lower priority share the date)."""
 
-    template = ("Which tasks with high priority are due {date} in the Tasks app? Answer with the title only. If "
-                "there are multiples titles, format your answer in a comma separated list.")
+    template = (
+        "Which tasks with high priority are due {date} in the Tasks app? Answer with the title only. If "
+        "there are multiples titles, format your answer in a comma separated list."
+    )
     difficulty = "medium"
     family = "tasks_high_priority"
 
@@ -353,8 +389,11 @@ class TasksHighPriorityTasksDueOnDate(_TitlesAnswer):
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         params = on_date_params(rng, n_open=rng.randint(2, 3), n_done=0)
         for k, item in enumerate(params["open"]):
-            item["priority"] = PRIORITY_HIGH if k == 0 or rng.random() < 0.4 else rng.choice(
-                (PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE))
+            item["priority"] = (
+                PRIORITY_HIGH
+                if k == 0 or rng.random() < 0.4
+                else rng.choice((PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE))
+            )
         params["high"] = [d for d in params["open"] if d["priority"] == PRIORITY_HIGH]
         return params
 
@@ -363,7 +402,9 @@ class TasksHighPriorityTasksDueOnDate(_TitlesAnswer):
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Tasks")
         chip = _due_chip(self.params)
-        rows = [r for r in _list_rows(ui) if field_text(r, "due_date") == chip and _priority(r) == "High priority"]
+        rows = [
+            r for r in _list_rows(ui) if field_text(r, "due_date") == chip and _priority(r) == "High priority"
+        ]
         yield ui.answer(", ".join(r["text"] for r in rows))
 
 
@@ -373,8 +414,10 @@ NEXT_WEEK = tuple(TODAY + timedelta(days=k) for k in range(1, 8))  # Monday 16 t
 class TasksDueNextWeek(_TodoTask):
     """IR: how many incomplete items are due next week (Monday to Sunday)."""
 
-    template = ("How many tasks do I have due next week in Tasks app? Assume the week starts from Monday. Express "
-                "your answer as a single integer.")
+    template = (
+        "How many tasks do I have due next week in Tasks app? Assume the week starts from Monday. Express "
+        "your answer as a single integer."
+    )
     complexity = 1.0
     difficulty = "medium"
     family = "tasks_due_next_week"
@@ -383,12 +426,17 @@ class TasksDueNextWeek(_TodoTask):
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         pool = _TitlePool(rng)
         prios = (PRIORITY_HIGH, PRIORITY_MEDIUM, PRIORITY_LOW, PRIORITY_NONE)
-        inside = [Todo(pool.take(), rng.choice(NEXT_WEEK), rng.choice(prios)) for _ in range(rng.randint(1, 4))]
+        inside = [
+            Todo(pool.take(), rng.choice(NEXT_WEEK), rng.choice(prios)) for _ in range(rng.randint(1, 4))
+        ]
         outside_days = [TODAY + timedelta(days=k) for k in (-2, -1, 0, 8, 9, 11, 13)]
         outside = [Todo(pool.take(), rng.choice(outside_days), rng.choice(prios)) for _ in range(3)]
         done = [Todo(pool.take(), rng.choice(NEXT_WEEK), rng.choice(prios), True)]
-        return {"open": [todo_to_dict(t) for t in inside], "noise": [todo_to_dict(t) for t in outside + done],
-                "count": len(inside)}
+        return {
+            "open": [todo_to_dict(t) for t in inside],
+            "noise": [todo_to_dict(t) for t in outside + done],
+            "count": len(inside),
+        }
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         numbers = re.findall(r"-?\d+(?:\.\d+)?", answer or "")
