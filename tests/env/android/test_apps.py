@@ -19,6 +19,7 @@ from vera.errors import ActionError
     ("Settings", "com.android.settings"),
     ("  Markor ", "net.gsantner.markor"),
     ("net.gsantner.markor", "net.gsantner.markor"),
+    ("SMS Messenger", "com.simplemobiletools.smsmessenger"),  # launcher label, not an AndroidWorld alias
 ])
 def test_aliases_resolve_like_androidworld(name: str, package: str) -> None:
     assert resolve_app(name).package == package

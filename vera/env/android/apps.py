@@ -4,7 +4,9 @@ AndroidWorld's ``open_app`` resolves the name a model writes (``"Simple Calendar
 through a table of case-insensitive regular-expression patterns (``adb_utils._PATTERN_TO_ACTIVITY``),
 matched with ``re.match`` against the lower-cased name, first pattern wins. `resolve_app` does the same
 over `APPS`, so an agent's ``open_app`` means the same app on vera's adb and Appium backends as on
-AndroidWorld. Every backend imports this one table; add an app here and all of them know it.
+AndroidWorld; when no pattern matches, the launcher label (the name under the icon, e.g. "SMS
+Messenger") is tried, so an agent can also open what it reads on the home screen. Every backend
+imports this one table; add an app here and all of them know it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class AppEntry:
     pattern: str
     package: str
     activity: str
+    launcher_label: str = ""  # the name under the icon, when AndroidWorld's aliases do not include it
 
     @property
     def label(self) -> str:
@@ -39,9 +42,9 @@ class AppEntry:
         return re.match(self.pattern, name.strip().lower()) is not None
 
 
-def _app(pattern: str, component: str) -> AppEntry:
+def _app(pattern: str, component: str, launcher_label: str = "") -> AppEntry:
     package, activity = component.split("/", 1)
-    return AppEntry(pattern, package, activity)
+    return AppEntry(pattern, package, activity, launcher_label)
 
 
 # Order matters: the first matching pattern wins, as in AndroidWorld.
@@ -53,19 +56,19 @@ APPS: tuple[AppEntry, ...] = (
          "com.dimowner.audiorecorder/com.dimowner.audiorecorder.app.welcome.WelcomeActivity"),
     _app("clock", "com.google.android.deskclock/com.android.deskclock.DeskClock"),
     _app("contacts", "com.google.android.contacts/com.android.contacts.activities.PeopleActivity"),
-    _app("files", "com.google.android.documentsui/com.android.documentsui.files.FilesActivity"),
+    _app("files", "com.google.android.documentsui/com.android.documentsui.files.FilesActivity", "Files"),
     _app("markor", "net.gsantner.markor/net.gsantner.markor.activity.MainActivity"),
     _app("clipper", "ca.zgrs.clipper/ca.zgrs.clipper.Main"),
     _app("messages",
          "com.google.android.apps.messaging/com.google.android.apps.messaging.ui.ConversationListActivity"),
     _app("simple sms messenger|simple sms",
-         "com.simplemobiletools.smsmessenger/com.simplemobiletools.smsmessenger.activities.MainActivity"),
+         "com.simplemobiletools.smsmessenger/com.simplemobiletools.smsmessenger.activities.MainActivity", "SMS Messenger"),
     _app("dialer|phone",
          "com.google.android.dialer/com.google.android.dialer.extensions.GoogleDialtactsActivity"),
     _app("simple calendar pro|simple calendar",
          "com.simplemobiletools.calendar.pro/com.simplemobiletools.calendar.pro.activities.MainActivity"),
     _app("simple gallery pro|simple gallery",
-         "com.simplemobiletools.gallery.pro/com.simplemobiletools.gallery.pro.activities.MainActivity"),
+         "com.simplemobiletools.gallery.pro/com.simplemobiletools.gallery.pro.activities.MainActivity", "Gallery"),
     _app("simple draw pro",
          "com.simplemobiletools.draw.pro/com.simplemobiletools.draw.pro.activities.MainActivity"),
     _app("pro expense|pro expense app", "com.arduia.expense/com.arduia.expense.ui.MainActivity"),
@@ -74,10 +77,10 @@ APPS: tuple[AppEntry, ...] = (
     _app("osmand", "net.osmand/net.osmand.plus.activities.MapActivity"),
     _app("tasks|tasks app|tasks.org:", "org.tasks/com.todoroo.astrid.activity.MainActivity"),
     _app("open tracks sports tracker|activity tracker|open tracks|opentracks",
-         "de.dennisguse.opentracks/de.dennisguse.opentracks.TrackListActivity"),
+         "de.dennisguse.opentracks/de.dennisguse.opentracks.TrackListActivity", "OpenTracks"),
     _app("joplin|joplin app", "net.cozic.joplin/.MainActivity"),
     _app("vlc|vlc app|vlc player", "org.videolan.vlc/.gui.MainActivity"),
-    _app("retro music|retro|retro player", "code.name.monkey.retromusic/.activities.MainActivity"),
+    _app("retro music|retro|retro player", "code.name.monkey.retromusic/.activities.MainActivity", "Retro Music"),
     _app("google maps|gmaps|maps|google map",
          "com.google.android.apps.maps/com.google.android.maps.MapsActivity"),
     _app("youtube|yt", "com.google.android.youtube/com.google.android.apps.youtube.app.WatchWhileActivity"),
@@ -100,6 +103,9 @@ def find_app(name: str) -> AppEntry | None:
             return entry
     for entry in APPS:
         if entry.matches(cleaned):
+            return entry
+    for entry in APPS:
+        if entry.launcher_label and entry.launcher_label.lower() == cleaned.lower():
             return entry
     return None
 
