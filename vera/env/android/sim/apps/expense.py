@@ -291,6 +291,7 @@ class ExpenseEntryScreen(Screen):
                 desc="Category",
                 on_click=self.pick_category,
                 align="start",
+                padding=36,
             ),
             _label("Note"),
             EditText(id="edt_note", hint="Note", multiline=True),
