@@ -24,7 +24,9 @@ ANDROIDWORLD_BUDGETS = {
     "MarkorMoveNote": 14, "MarkorMergeNotes": 78, "MarkorCreateNoteAndSms": 18, "FilesDeleteFile": 22,
     "FilesMoveFile": 20, "AudioRecorderRecordAudio": 12, "AudioRecorderRecordAudioWithFileName": 20,
 }
-VERA_TASKS = ("ContactsCountLastName", "ContactsTextContact", "SimpleSmsLastMessageFrom", "FilesCountInFolder")
+VERA_TASKS = ("ContactsCountLastName", "ContactsTextContact", "SimpleSmsLastMessageFrom", "FilesCountInFolder",
+              "ContactsDeleteContact", "ContactsPhoneNumberLookup", "SimpleSmsDeleteConversation", "FilesRenameFile",
+              "MarkorReadNote", "AudioRecorderRenameRecording")
 SUITE = SimDroidSuite()
 
 
@@ -110,7 +112,21 @@ def test_recording_tasks_count_new_files_and_names() -> None:
     assert named.is_successful(device) == 0.0  # AndroidWorld wants "<name as given>.m4a"
 
 
-@pytest.mark.parametrize("name", ["ContactsCountLastName", "FilesCountInFolder", "SimpleSmsLastMessageFrom"])
+def test_deleting_the_wrong_item_fails() -> None:
+    task, device = start("ContactsDeleteContact")
+    contacts = device.app("contacts").state
+    contacts.delete(contacts.by_name(task.others[0])[0].id)
+    contacts.delete(contacts.by_name(task.params["name"])[0].id)
+    assert task.is_successful(device) == 0.0
+    task, device = start("SimpleSmsDeleteConversation")
+    device.app("simple sms messenger").state.delete_conversation(task.others[0])
+    assert task.is_successful(device) == 0.0
+    device.app("simple sms messenger").state.delete_conversation(task.params["number"])
+    assert task.is_successful(device) == 0.0
+
+
+@pytest.mark.parametrize("name", ["ContactsCountLastName", "FilesCountInFolder", "SimpleSmsLastMessageFrom",
+                                  "ContactsPhoneNumberLookup", "MarkorReadNote"])
 def test_questions_reject_wrong_answers(name: str) -> None:
     task, device = start(name)
     assert task.is_successful(device, "") == 0.0

@@ -74,3 +74,38 @@ class AudioRecorderRecordAudioWithFileName(AudioRecorderTask):
         yield from record_clip(ui)
         yield ui.type(self.params["file_name"], id="input_name")
         yield ui.click(text="Save")
+
+
+class AudioRecorderRenameRecording(AudioRecorderTask):
+    """vera: rename a saved recording from the records list."""
+
+    template = 'Rename the recording {old_name} to "{new_stem}" in the Audio Recorder app.'
+    complexity = 1.4
+    difficulty = "easy"
+    family = "audio_manage"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        new = rules.recording_name_params(rng)["file_name"].removesuffix(am.EXTENSION)
+        return {"old_name": f"Record-{rng.randint(1, 3)}{am.EXTENSION}", "new_stem": new}
+
+    def initialize(self, device: SimDroid) -> None:
+        rng = init_rng(self.params)
+        fs = device_storage(device)
+        count = int(self.params["old_name"].split("-")[1].split(".")[0])
+        for i in range(1, count + 2):
+            am.save_recording(fs, f"Record-{i}", rng.randint(5_000, 90_000), now_ms(device) - i * 86_400_000)
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        fs = device_storage(device)
+        return float(fs.exists(f"{am.RECORDINGS_DIR}/{self.params['new_stem']}{am.EXTENSION}")
+                     and not fs.exists(f"{am.RECORDINGS_DIR}/{self.params['old_name']}"))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Audio Recorder")
+        yield ui.click(desc="Records")
+        yield from ui.scroll_to(text=self.params["old_name"])
+        yield ui.long_press(text=self.params["old_name"])
+        yield ui.click(text="Rename")
+        yield ui.type(self.params["new_stem"], id="input_name")
+        yield ui.click(text="Save")

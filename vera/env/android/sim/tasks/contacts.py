@@ -7,7 +7,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from vera.env.android.sim.apps.contacts_model import LAST_NAMES, ContactsBook, random_name, random_number
+from vera.env.android.sim.apps.contacts_model import (
+    LAST_NAMES,
+    ContactsBook,
+    random_name,
+    random_number,
+    same_number,
+)
 from vera.env.android.sim.apps.sms_model import fuzzy_match
 from vera.env.android.sim.task import Task
 from vera.env.android.sim.tasks import sms_rules as rules
@@ -155,3 +161,64 @@ class ContactsCountLastName(Task):
         yield ui.type(last, id="open_search_bar_text_view")
         names = [e.text or "" for e in ui.elements if (e.resource_id or "").endswith("cliv_name_textview")]
         yield ui.answer(str(sum(1 for n in names if n.split()[-1:] == [last])))
+
+
+class ContactsDeleteContact(Task):
+    """vera: delete one contact from its card's menu."""
+
+    template = "Delete the contact {name} from Contacts."
+    complexity = 1.2
+    app_names = ("contacts",)
+    difficulty = "easy"
+    family = "contacts_delete"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return rules.add_contact_params(rng)
+
+    def initialize(self, device: SimDroid) -> None:
+        rng = rules.init_rng(self.params)
+        self.others = add_noise_contacts(device, rng, rng.randint(2, 7), avoid=(self.params["name"],))
+        book(device).add_full_name(self.params["name"], self.params["number"])
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        contacts = book(device)
+        gone = not contacts.by_name(self.params["name"])
+        return float(gone and all(contacts.by_name(other) for other in self.others))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Contacts")
+        yield from ui.scroll_to(text=self.params["name"], id="cliv_name_textview")
+        yield ui.click(text=self.params["name"], id="cliv_name_textview")
+        yield ui.click(desc="More options")
+        yield ui.click(text="Delete")
+        yield ui.click(text="Delete")
+
+
+class ContactsPhoneNumberLookup(Task):
+    """vera: an information-retrieval question answered from a contact card."""
+
+    template = "What is the phone number of {name} in my Contacts? Answer with the number only."
+    complexity = 1.0
+    app_names = ("contacts",)
+    difficulty = "easy"
+    family = "contacts_lookup"
+    tags = ("information_retrieval",)
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return rules.add_contact_params(rng)
+
+    def initialize(self, device: SimDroid) -> None:
+        rng = rules.init_rng(self.params)
+        add_noise_contacts(device, rng, rng.randint(3, 9), avoid=(self.params["name"],))
+        book(device).add_full_name(self.params["name"], self.params["number"])
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(bool(answer) and same_number(answer, self.params["number"]))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Contacts")
+        yield from ui.scroll_to(text=self.params["name"], id="cliv_name_textview")
+        yield ui.click(text=self.params["name"], id="cliv_name_textview")
+        yield ui.answer(ui.element(id="header").text or "")

@@ -129,3 +129,43 @@ class FilesCountInFolder(FilesTask):
         yield from open_storage_folder(ui, self.params["folder"])
         summaries = [e.text or "" for e in ui.elements if (e.resource_id or "").endswith("item_summary")]
         yield ui.answer(str(sum(1 for s in summaries if "item" not in s)))
+
+
+class FilesRenameFile(FilesTask):
+    """vera: rename a file through selection mode's menu."""
+
+    template = ("Rename the file {file_name} in the {folder} folder of the sdk_gphone_x86_64 storage area to "
+                "{new_name}.")
+    complexity = 1.6
+    difficulty = "medium"
+    family = "files_rename"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = rules.delete_file_params(rng)
+        extension = posixpath.splitext(params["file_name"])[1]
+        params["folder"] = params.pop("subfolder")
+        params["new_name"] = random_file_stem(rng) + extension
+        while params["new_name"] == params["file_name"]:
+            params["new_name"] = random_file_stem(rng) + extension
+        return params
+
+    def initialize(self, device: SimDroid) -> None:
+        write_file(device, self.params["folder"], self.params["file_name"])
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        fs = device_storage(device)
+        folder = rules.folder_path(self.params["folder"])
+        renamed = fs.node(posixpath.join(folder, self.params["new_name"]))
+        return float(renamed is not None and not renamed.is_dir
+                     and not fs.exists(posixpath.join(folder, self.params["file_name"])))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Files")
+        yield from open_storage_folder(ui, self.params["folder"])
+        yield from ui.scroll_to(text=self.params["file_name"], id=TITLE)
+        yield ui.long_press(text=self.params["file_name"], id=TITLE)
+        yield ui.click(desc="More options")
+        yield ui.click(text="Rename")
+        yield ui.type(self.params["new_name"], id="rename_name")
+        yield ui.click(text="OK")

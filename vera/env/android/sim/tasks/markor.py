@@ -378,3 +378,29 @@ class MarkorMergeNotes(MarkorTask):
             contents.append(editor_text(ui).strip())
             yield ui.click(desc="Navigate up")
         yield from create_note(ui, self.params["new_file_name"], "\n\n".join(contents))
+
+
+class MarkorReadNote(MarkorTask):
+    """vera: an information-retrieval question answered by opening a note."""
+
+    template = "What is written in my Markor note {file_name}? Answer with the note's text only."
+    complexity = 1.0
+    difficulty = "easy"
+    family = "markor_read"
+    tags = ("information_retrieval",)
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return rules.create_note_params(rng)
+
+    def initialize(self, device: SimDroid) -> None:
+        self.write_note(device, self.params["file_name"], self.params["text"])
+        self.noise(device, avoid=(self.params["file_name"],))
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(bool(answer) and rules.content_matches(answer, self.params["text"]))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Markor")
+        yield from open_entry(ui, self.params["file_name"])
+        yield ui.answer(editor_text(ui).strip())

@@ -221,3 +221,35 @@ class SimpleSmsLastMessageFrom(SmsTask):
         yield from ui.scroll_to(text=self.params["name"], id="conversation_address")
         yield ui.click(text=self.params["name"], id="conversation_address")
         yield ui.answer(bubbles(ui, sent=False)[-1])
+
+
+class SimpleSmsDeleteConversation(SmsTask):
+    """vera: delete one conversation through selection mode."""
+
+    template = "Delete my conversation with {name} in Simple SMS Messenger."
+    complexity = 1.2
+    difficulty = "easy"
+    family = "sms_delete"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return rules.resend_params(rng)
+
+    def initialize(self, device: SimDroid) -> None:
+        rng = rules.init_rng(self.params)
+        receive_noise(device, rng, rng.randint(1, 4))
+        contacts(device).add_full_name(self.params["name"], self.params["number"])
+        store(device).receive(self.params["number"], self.params["message"], now_ms(device) - rng.randint(20, 400) * 60_000)
+        self.others = [c.address for c in store(device).conversations() if c.address != self.params["number"]]
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        sms = store(device)
+        gone = sms.conversation(self.params["number"]) is None
+        return float(gone and all(sms.conversation(a) is not None for a in self.others))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app(APP)
+        yield from ui.scroll_to(text=self.params["name"], id="conversation_address")
+        yield ui.long_press(text=self.params["name"], id="conversation_address")
+        yield ui.click(desc="Delete")
+        yield ui.click(text="Yes")
