@@ -56,8 +56,13 @@ class Screen:
 
     ``form`` holds the text of `EditText`s created with ``value=None`` (keyed by their id), so typing
     survives rebuilds; put initial values there in ``__init__``. ``scroll`` holds scroll offsets by
-    scrollable id; ``focus`` is the id of the focused text field.
+    scrollable id; ``focus`` is the id of the focused text field. Set ``live = True`` on screens whose
+    tree shows the running clock (a stopwatch, a recording's length): other screens are rebuilt only
+    after events that reach a handler, state written from outside (`device.app`, `sleep`) or a new
+    minute.
     """
+
+    live: ClassVar[bool] = False
 
     def __init__(self, app: App) -> None:
         self.app = app

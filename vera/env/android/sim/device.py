@@ -51,10 +51,13 @@ class Frame:
     """One laid-out picture of the screen: the windows, what receives touches, and cached outputs."""
 
     __slots__ = ("version", "windows", "touch_root", "focused", "dialog_box", "screen", "owner", "xml",
-                 "pixels", "dim", "keyboard_up", "toast", "background")
+                 "pixels", "dim", "keyboard_up", "toast", "background", "clock_s", "minute", "live")
 
-    def __init__(self, version: int) -> None:
+    def __init__(self, version: int, clock_s: float, minute: int) -> None:
         self.version = version
+        self.clock_s = clock_s
+        self.minute = minute  # the status bar's clock
+        self.live = False  # drawn from the clock (a running stopwatch, a toast): stale once time moves
         self.windows: list[tuple[View, str]] = []
         self.touch_root: View | None = None
         self.focused: EditText | None = None
@@ -232,7 +235,7 @@ class SimDroid:
             self.clock_s += latency
             if anr and self._anr is None and self._foreground is not self.launcher:
                 self._anr = self._foreground
-        self.invalidate()
+                self.invalidate()
 
     def _call(self, app: App | None, fn: Callable[..., Any] | None, *args: Any) -> None:
         if fn is None:
@@ -302,8 +305,22 @@ class SimDroid:
             if handled:
                 self.invalidate()
 
+    def _typing_frame(self) -> Frame:
+        """The frame for a text edit: the last one while its focused field keeps its text in the form.
+
+        Clearing a field (AndroidWorld's ``clear_text``: one DEL per character) would otherwise rebuild
+        the screen once per character; the form is the source of truth, so the last frame suffices.
+        """
+        frame = self._frame
+        if frame is not None and frame.focused is not None and frame.focused.value is None \
+                and frame.screen is not None and frame.screen.focus == frame.focused.id \
+                and frame.dialog_box is None and self._anr is None and frame.screen is self.screen() \
+                and frame.screen.dialog is None:
+            return frame
+        return self.frame()
+
     def input_text(self, text: str) -> None:
-        frame = self.frame()
+        frame = self._typing_frame()
         self._event("input_text")
         field = frame.focused
         if field is None or self._anr is not None:
@@ -313,7 +330,7 @@ class SimDroid:
         self._set_field(frame, field, text if field.replace else current + text)
 
     def key(self, keycode: str) -> None:
-        frame = self.frame()
+        frame = self._typing_frame() if keycode == KEYCODE_DEL else self.frame()
         self._event(keycode.lower())
         if keycode == KEYCODE_BACK:
             self._back(frame)
@@ -442,23 +459,29 @@ class SimDroid:
     def frame(self) -> Frame:
         """The current laid-out screen (rebuilt only when something changed)."""
         frame = self._frame
-        if frame is not None and frame.version == self._version:
+        if frame is not None and frame.version == self._version and (
+                frame.clock_s == self.clock_s or (not frame.live and frame.minute == self._minute())):
             return frame
         frame = self._build_frame()
         self._frame = frame
         return frame
 
+    def _minute(self) -> int:
+        return int((self.start_time.second + self.clock_s) // 60)
+
     def _build_frame(self) -> Frame:
         version = self._version
-        frame = Frame(version)
+        frame = Frame(version, self.clock_s, self._minute())
         app = self._foreground
         screen = self._stacks[app.name][-1]
         frame.screen, frame.owner = screen, app
+        frame.live = screen.live
         root = screen.build()
         dialog_root = screen.dialog.build(self._dialog_press(screen)) if screen.dialog is not None else None
-        focused = _bind(screen, root)
+        scrollers: list[ScrollView] = []
+        focused = _bind(screen, root, scrollers)
         if dialog_root is not None:
-            focused = _bind(screen, dialog_root)
+            focused = _bind(screen, dialog_root, scrollers)
         if focused is None:
             screen.focus = None
             self.keyboard_up = False
@@ -466,19 +489,18 @@ class SimDroid:
         content = FrameLayout(id="android:id/content", children=[root])
         window = L.app_window(self.keyboard_up and dialog_root is None)
         content.layout(window, window)
-        _store_scroll(screen, root)
         frame.windows = [(content, app.package)]
         frame.touch_root = content
         frame.focused = focused
         if dialog_root is not None:
             box = _dialog_box(dialog_root, self.keyboard_up)
             dialog_root.layout(box, box)
-            _store_scroll(screen, dialog_root)
             frame.background = content
             frame.windows = [(dialog_root, app.package)]
             frame.touch_root = dialog_root
             frame.dialog_box = box
             frame.dim = True
+        _store_scroll(screen, scrollers)
         if self._anr is not None:
             anr_root = self._anr_dialog()
             box = _dialog_box(anr_root, False)
@@ -499,6 +521,7 @@ class SimDroid:
                 toast.layout((120, bottom - height, L.SCREEN_WIDTH - 120, bottom),
                              (0, 0, L.SCREEN_WIDTH, L.SCREEN_HEIGHT))
                 frame.toast = toast
+                frame.live = True
                 frame.windows.append((toast, SYSTEM_PACKAGE))
             else:
                 self._toast = None
@@ -543,7 +566,7 @@ def _dialog_box(root: View, keyboard_up: bool) -> L.Box:
     return DIALOG_MARGIN, y1, DIALOG_MARGIN + width, y1 + height
 
 
-def _bind(screen: Screen, root: View) -> EditText | None:
+def _bind(screen: Screen, root: View, scrollers: list[ScrollView] | None = None) -> EditText | None:
     """Fill text fields from the screen's form, mark the focused one, restore scroll offsets."""
     focused = None
     for view in _interactive(root):
@@ -555,6 +578,8 @@ def _bind(screen: Screen, root: View) -> EditText | None:
                 focused = view
         elif isinstance(view, ScrollView) and view.id:
             view.offset = screen.scroll.get(view.id, 0)
+            if scrollers is not None:
+                scrollers.append(view)
     return focused
 
 
@@ -570,9 +595,10 @@ def _interactive(root: View) -> Iterator[View]:
             extend(reversed(view.children))
 
 
-def _store_scroll(screen: Screen, root: View) -> None:
-    for view in _interactive(root):
-        if isinstance(view, ScrollView) and view.id and view.shown:
+def _store_scroll(screen: Screen, scrollers: list[ScrollView]) -> None:
+    """Keep each shown scrollable's offset (clamped by layout) for the next rebuild."""
+    for view in scrollers:
+        if view.shown:
             screen.scroll[view.id] = view.offset
 
 

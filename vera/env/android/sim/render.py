@@ -160,6 +160,10 @@ def _glyph(draw: ImageDraw.ImageDraw, glyph: str, cx: int, cy: int, size: int, c
     elif glyph == "⚙":
         draw.ellipse((cx - s, cy - s, cx + s, cy + s), outline=color, width=10)
         draw.ellipse((cx - s // 3, cy - s // 3, cx + s // 3, cy + s // 3), fill=color)
+    elif glyph == "◷":
+        draw.ellipse((cx - s, cy - s, cx + s, cy + s), outline=color, width=7)
+        draw.line((cx, cy, cx, cy - int(s * 0.6)), fill=color, width=7)
+        draw.line((cx, cy, cx + int(s * 0.45), cy), fill=color, width=7)
     elif glyph in ("▶", "►"):
         draw.polygon([(cx - s // 2, cy - s), (cx - s // 2, cy + s), (cx + s, cy)], fill=color)
     elif glyph == "❚❚":
@@ -262,7 +266,18 @@ def paint_app_icon(draw: ImageDraw.ImageDraw, view: View) -> None:
         return
     draw.ellipse((cx - r, top, cx + r, top + 2 * r), fill=view.icon_color)
     _glyph(draw, view.glyph, cx, top + r, 72, WHITE)
-    draw.text((cx, top + 2 * r + 45), view.text, fill=WHITE, font=font(view.size), anchor="mm")
+    label = _ellipsize(view.text, font(view.size), (x2 - x1) - 16)
+    draw.text((cx, top + 2 * r + 45), label, fill=WHITE, font=font(view.size), anchor="mm")
+
+
+@functools.lru_cache(maxsize=1024)
+def _ellipsize(text: str, fnt: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> str:
+    """`text` cut with an ellipsis to fit `width` pixels, as a launcher label."""
+    if fnt.getlength(text) <= width:
+        return text
+    while text and fnt.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _painters() -> dict[type, Painter]:

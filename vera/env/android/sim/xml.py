@@ -9,6 +9,7 @@ decorative spacers and dividers are left out.
 
 from __future__ import annotations
 
+import functools
 from xml.sax.saxutils import quoteattr
 
 from vera.env.android.sim.layout import Box
@@ -28,6 +29,7 @@ def _q(text: str) -> str:
     return quoteattr(text, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+@functools.lru_cache(maxsize=4096)
 def resource_id(package: str, view_id: str) -> str:
     """``"title"`` -> ``"com.android.settings:id/title"``; ids with a colon are kept (``android:id/..``)."""
     if not view_id:
@@ -38,31 +40,30 @@ def resource_id(package: str, view_id: str) -> str:
 def node_xml(view: View, index: int, package: str, out: list[str]) -> None:
     """Append `view` (and its shown children) as <node> elements."""
     x1, y1, x2, y2 = view.bounds
-    text = view.text
     hint = ""
     password = False
     if isinstance(view, EditText):
         hint = view.hint
         password = view.password
+    enabled = view.enabled
     out.append(
-        f'<node index="{index}" text={_q(text)} resource-id={_q(resource_id(package, view.id))} '
+        f'<node index="{index}" text={_q(view.text)} resource-id={_q(resource_id(package, view.id))} '
         f'class="{view.class_name}" package="{package}" content-desc={_q(view.desc)} '
         f'checkable="{_BOOL[view.checkable]}" checked="{_BOOL[view.checked]}" '
-        f'clickable="{_BOOL[view.enabled and view.clickable]}" enabled="{_BOOL[view.enabled]}" '
+        f'clickable="{_BOOL[enabled and view.clickable]}" enabled="{_BOOL[enabled]}" '
         f'focusable="{_BOOL[view.focusable]}" focused="{_BOOL[view.focused]}" '
-        f'scrollable="{_BOOL[view.scrollable]}" long-clickable="{_BOOL[view.enabled and view.long_clickable]}" '
+        f'scrollable="{_BOOL[view.scrollable]}" long-clickable="{_BOOL[enabled and view.long_clickable]}" '
         f'password="{_BOOL[password]}" selected="{_BOOL[view.selected]}" '
-        + (f"hint={_q(hint)} " if hint else "")
-        + f'bounds="[{x1},{y1}][{x2},{y2}]"'
+        f'{f"hint={_q(hint)} " if hint else ""}bounds="[{x1},{y1}][{x2},{y2}]"'
     )
-    children = [c for c in view.children if c.shown and not c.decorative]
-    if not children:
-        out.append(" />")
-        return
-    out.append(">")
-    for i, child in enumerate(children):
-        node_xml(child, i, package, out)
-    out.append("</node>")
+    i = 0
+    for child in view.children:
+        if child.shown and not child.decorative:
+            if i == 0:
+                out.append(">")
+            node_xml(child, i, package, out)
+            i += 1
+    out.append("</node>" if i else " />")
 
 
 def hierarchy_xml(windows: list[tuple[View, str]], screen: Box) -> str:

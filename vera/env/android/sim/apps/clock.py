@@ -136,6 +136,8 @@ class ClockApp(App):
 class ClockHome(Screen):
     """The four tabs; the selected one is screen state (it survives rebuilds, not a relaunch)."""
 
+    live = True  # the stopwatch and timers show the running clock
+
     def __init__(self, app: App) -> None:
         super().__init__(app)
         self.tab = "Alarm"
