@@ -23,6 +23,7 @@ class FakePhone:
         self.package = "com.google.android.apps.nexuslauncher"
         self.calls: list[tuple] = []
         self.dump_failures = 0  # the next N dumps raise like a busy UiAutomation
+        self.dump_error = "ERROR: could not get idle state."
 
     def screenshot(self) -> np.ndarray:
         width, height = self._size
@@ -35,7 +36,7 @@ class FakePhone:
         self.calls.append(("ui_xml",))
         if self.dump_failures > 0:
             self.dump_failures -= 1
-            raise DeviceError("ERROR: could not get idle state.")
+            raise DeviceError(self.dump_error)
         width, height = self._size
         text = self.field.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
         return (f'<?xml version="1.0" encoding="UTF-8"?><hierarchy rotation="0">'

@@ -16,7 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vera.env.android.adb import AdbDevice, decode_input_text, input_text_arguments, is_plain_ascii
+from vera.env.android.adb import (
+    AdbDevice,
+    decode_input_text,
+    input_text_arguments,
+    is_plain_ascii,
+    parse_foreground,
+)
 from vera.env.android.adb_server import AdbServer, ServedDevice, UnsafeShell, parse_shell
 from vera.env.android.device import Device
 from vera.errors import ActionError, DeviceError
@@ -139,6 +145,30 @@ def test_dump_is_retried_while_ui_is_busy(server: AdbServer) -> None:
     phone.dump_failures = 10
     with pytest.raises(DeviceError, match="emulator-5554.*uiautomator dump.*could not get idle state"):
         device.ui_xml()
+
+
+def test_null_root_dumps_are_retried_too(server: AdbServer) -> None:
+    device = _device(server, sleep=lambda s: None)
+    phone = server.devices["emulator-5554"].device
+    phone.dump_error = "ERROR: null root node returned by UiTestAutomationBridge."
+    phone.dump_failures = 3
+    assert "<hierarchy" in device.ui_xml()
+    assert phone.dump_failures == 0
+
+
+@pytest.mark.parametrize("output, package", [
+    ("  mCurrentFocus=Window{9e1b2c3 u0 com.android.settings/com.android.settings.Settings}\n"
+     "  mFocusedApp=ActivityRecord{5f u0 com.android.settings/.Settings t12}", "com.android.settings"),
+    ("  mCurrentFocus=null\n  mFocusedApp=ActivityRecord{8c1d u0 net.gsantner.markor/.activity.MainActivity t9}",
+     "net.gsantner.markor"),
+    ("  mCurrentFocus=Window{1a u0 NotificationShade}\n"
+     "  mFocusedApp=ActivityRecord{2b u0 org.tasks/com.todoroo.astrid.activity.MainActivity t3}", "org.tasks"),
+    ("    ResumedActivity: ActivityRecord{7 u0 com.google.android.apps.nexuslauncher/.NexusLauncherActivity t1}",
+     "com.google.android.apps.nexuslauncher"),
+    ("  mCurrentFocus=null\n  mFocusedApp=null", None),
+])
+def test_foreground_from_real_dumpsys_shapes(output: str, package: str | None) -> None:
+    assert parse_foreground(output) == package
 
 
 def test_wait_until_stable_is_bounded(server: AdbServer) -> None:

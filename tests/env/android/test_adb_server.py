@@ -98,7 +98,7 @@ def test_stock_client_errors_for_unknown_device_and_refused_shell(server: AdbSer
 
 # --- vera's AdbDevice on a served SimDroid -----------------------------------------------------------
 def _focus_expense_name_field(env: AndroidEnv) -> int:
-    env.device.start_app("Pro Expense")
+    env.execute_action({"action_type": "open_app", "app_name": "Pro Expense"})
     add = next(i for i, e in enumerate(env.ui_elements()) if e.content_description == "Add expense")
     env.execute_action({"action_type": "click", "index": add})
     field = next(i for i, e in enumerate(env.ui_elements()) if e.is_editable)
@@ -121,6 +121,16 @@ def test_injection_text_lands_verbatim_through_adb(server: AdbServer) -> None:
     assert served.unsafe == []
     sent = [c for c in served.commands if c.startswith("input text") or "ADB_INPUT_B64" in c]
     assert sent and all("rm -rf" not in c for c in sent)  # the non-ASCII string went base64-encoded
+
+    # Its ASCII part alone takes the `input text` path (quoted, %s for spaces): verbatim as well.
+    ascii_part = INJECTION.rsplit(" ", 1)[0]
+    served.hooks.init("ExpenseAddSingle", 1)
+    served.commands.clear()
+    field = _focus_expense_name_field(env)
+    device.input_text(ascii_part)
+    assert env.ui_elements()[field].text == ascii_part
+    assert any(c.startswith("input text") for c in served.commands)
+    assert not any("ADB_INPUT" in c for c in served.commands) and served.unsafe == []
 
 
 def test_task_setup_and_check_over_adb(server: AdbServer) -> None:

@@ -109,6 +109,15 @@ def decode_input_text(argument: str) -> str:
     return "".join(out)
 
 
+def parse_foreground(dumpsys: str) -> str | None:
+    """The focused app's package in `dumpsys window` (or `dumpsys activity activities`) output, or None."""
+    for pattern in _FOCUS_PATTERNS:
+        match = pattern.search(dumpsys)
+        if match:
+            return match.group(1)
+    return None
+
+
 class AdbDevice:
     """One Android device behind an adb server, implementing `vera.env.android.device.Device`."""
 
@@ -319,15 +328,12 @@ class AdbDevice:
 
     def foreground(self) -> str:
         output = self.shell("dumpsys", "window", check=False)
-        for pattern in _FOCUS_PATTERNS:
-            match = pattern.search(output)
-            if match:
-                return match.group(1)
-        output = self.shell("dumpsys", "activity", "activities", check=False)
-        for pattern in _FOCUS_PATTERNS[2:]:
-            match = pattern.search(output)
-            if match:
-                return match.group(1)
+        package = parse_foreground(output)
+        if package is None:
+            output = self.shell("dumpsys", "activity", "activities", check=False)
+            package = parse_foreground(output)
+        if package is not None:
+            return package
         raise DeviceError(f"device {self._serial}: command 'dumpsys window' shows no focused app "
                           f"(output starts {output[:120]!r}); is the screen on and unlocked?")
 

@@ -97,3 +97,16 @@ def test_day_view_delete_and_search(phone):
     env.execute_action(ui.type("conc", id="search_query"))
     env.execute_action(ui.click("Concert", id="event_item_title"))
     assert ui.element(id="event_location").text == "Riverside Hall"
+
+
+def test_repetition_dialog_sets_the_rule(phone):
+    device, env, ui = phone
+    env.execute_action(ui.click(desc="New Event"))
+    env.execute_action(ui.type("Yoga", id="event_title"))
+    env.execute_action(ui.click(id="event_repetition"))
+    assert ui.has("No repetition", cls="RadioButton", checked=True)
+    env.execute_action(ui.click("Weekly", cls="RadioButton"))
+    assert ui.element(id="event_repetition").text == "Weekly"
+    env.execute_action(ui.click(desc="Save"))
+    [row] = device.app("simple calendar pro").state.rows
+    assert row.event.repeat == "weekly"

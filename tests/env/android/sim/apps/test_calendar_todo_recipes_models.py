@@ -96,3 +96,22 @@ def test_recipe_add_and_dedup_checks():
     with_dup = book.snapshot()
     book.delete(dup_id)
     assert deduplicated(with_dup, book.snapshot(), Recipe.content)
+
+
+def test_repeating_events_occur_forever_after_their_start():
+    start = datetime(2023, 10, 16, 9)
+    weekly = Event("Standup", start, start + timedelta(minutes=15), repeat="weekly")
+    assert weekly.occurs_on(date(2023, 10, 16)) and weekly.occurs_on(date(2024, 1, 1))
+    assert not weekly.occurs_on(date(2023, 10, 17)) and not weekly.occurs_on(date(2023, 10, 9))
+    monthly = Event("Rent", start, start, repeat="monthly")
+    assert monthly.occurs_on(date(2023, 12, 16)) and not monthly.occurs_on(date(2023, 12, 15))
+    yearly = Event("Birthday", start, start, repeat="yearly")
+    assert yearly.occurs_on(date(2025, 10, 16)) and not yearly.occurs_on(date(2024, 11, 16))
+    daily = Event("Walk", start, start, repeat="daily")
+    assert daily.occurs_on(date(2023, 10, 30)) and not Event("Once", start, start).occurs_on(
+        date(2023, 10, 30)
+    )
+    store = CalendarStore()
+    store.add(weekly)
+    store.add(Event("Lunch", datetime(2023, 10, 23, 8), datetime(2023, 10, 23, 8, 30)))
+    assert [r.event.title for r in store.on_day(date(2023, 10, 23))] == ["Lunch", "Standup"]

@@ -58,6 +58,9 @@ TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworl
     "SimpleCalendarNextMeetingWithPerson": 1,
     "TasksHighPriorityTasksDueOnDate": 1,
     "TasksDueNextWeek": 1,
+    "SimpleCalendarAddRepeatingEvent": 3.4,
+    "SimpleCalendarEventsInNextWeek": 1,
+    "SimpleCalendarEventsInTimeRange": 1,
     "ExpenseAddMultipleFromMarkor": 6,
     "RecipeAddMultipleRecipesFromMarkor": 6,
 }
