@@ -1,32 +1,50 @@
 """The fixed train / heldout split of SimDroid tasks, by task family.
 
-Rule (applied in this order):
+Rule:
 
 1. Every task whose apps include the recipes app ("broccoli app") or the audio recorder is
-   ``heldout``: two whole apps the learner never trains on.
-2. Of the other families, a family is ``heldout`` when ``sha256(family) mod 5 == 0`` (about 20% of
-   the families, fixed forever by the family name alone, independent of which tasks exist).
-3. Everything else is ``train``.
+   ``heldout``: two whole apps a learner never trains on.
+2. Every task of a family in `HELDOUT_FAMILIES` is ``heldout``: about 20% of the other apps'
+   families (12 of the 55 families of the other nine apps when the split was fixed), one or two per
+   app, each a skill whose neighbours stay in train (e.g. alarm *repeat days* is held out while alarm
+   create/label/delete/toggle are trained):
 
-Tasks of one family share a skill (wifi on/off and their Verify variants are different families on
-purpose only where the skill differs), so no heldout family has a near-copy in train.
-`heldout_families()` lists the heldout families of the current registry; `vera tasks --env simdroid
---split heldout` prints the tasks.
+   ============  ==================================================
+   app           heldout families
+   ============  ==================================================
+   clock         clock_alarm_repeat, clock_stopwatch_reset
+   contacts      contacts_delete
+   files         files_rename
+   markor        markor_merge, markor_move
+   pro expense   expense_dedup
+   settings      settings_dark_theme
+   calendar      calendar_events_in_range, calendar_next_meeting
+   sms           sms_forward
+   tasks         tasks_edit_priority
+   ============  ==================================================
+
+3. Everything else is ``train``; a family added later is ``train`` unless listed here.
+
+Tasks of one family share a skill, so no heldout family has a near-copy in train. `vera tasks --env
+simdroid --split heldout` prints the tasks.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 TRAIN = "train"
 HELDOUT = "heldout"
 SPLITS = (TRAIN, HELDOUT)
 HELDOUT_APPS = frozenset({"broccoli app", "broccoli", "recipes", "recipe app", "audio recorder",
                           "audio_recorder", "audiorecorder"})
+HELDOUT_FAMILIES = frozenset({
+    "clock_alarm_repeat", "clock_stopwatch_reset", "contacts_delete", "files_rename", "markor_merge",
+    "markor_move", "expense_dedup", "settings_dark_theme", "calendar_events_in_range",
+    "calendar_next_meeting", "sms_forward", "tasks_edit_priority",
+})
 
 
 def family_is_heldout(family: str) -> bool:
-    return int(hashlib.sha256(family.encode()).hexdigest(), 16) % 5 == 0
+    return family in HELDOUT_FAMILIES
 
 
 def split_of(family: str, app_names: tuple[str, ...] | list[str]) -> str:
