@@ -16,13 +16,14 @@ from datetime import date, datetime, time, timedelta
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
-from vera.env.android.sim.apps.calendar_model import CalendarStore, Event
+from vera.env.android.sim.apps.calendar_model import REPEAT_RULES, CalendarStore, Event
 from vera.env.android.sim.apps.calendar_pickers import DatePicker, TimePicker
 from vera.env.android.sim.toolkit.views import (
     Column,
     EditText,
     FrameLayout,
     ImageButton,
+    RadioButton,
     RecyclerView,
     Row,
     ScrollView,
@@ -36,6 +37,15 @@ _ACCENT = (255, 111, 0)
 _MUTED = (96, 96, 104)
 _TODAY_BG = (255, 224, 178)
 _EVENT_BG = (255, 183, 77)
+
+
+REPEAT_LABELS = {
+    "": "No repetition",
+    "daily": "Daily",
+    "weekly": "Weekly",
+    "monthly": "Monthly",
+    "yearly": "Yearly",
+}
 
 
 def time_range(event: Event) -> str:
@@ -314,6 +324,7 @@ class EventEditScreen(Screen):
         super().__init__(app)
         self.event_id = event_id
         existing = app.store.get(event_id) if event_id is not None else None
+        self.repeat = existing.repeat if existing is not None else ""
         if existing is not None:
             self.start, self.end = existing.start, existing.end
             self.form.update(
@@ -358,6 +369,24 @@ class EventEditScreen(Screen):
     def _set_end_time(self, when: time) -> None:
         self.end = datetime.combine(self.end.date(), when)
 
+    # --- repetition ---------------------------------------------------------------------------------
+    def pick_repetition(self) -> None:
+        options = [
+            RadioButton(
+                REPEAT_LABELS[rule],
+                id="repetition_option",
+                checked=rule == self.repeat,
+                height=124,
+                on_change=lambda _checked, rule=rule: self.set_repetition(rule),
+            )
+            for rule in ("", *REPEAT_RULES)
+        ]
+        self.show_dialog(AlertDialog("Repetition", content=options, buttons=(("Cancel", None),)))
+
+    def set_repetition(self, rule: str) -> None:
+        self.repeat = rule
+        self.dismiss_dialog()
+
     # --- save / delete -----------------------------------------------------------------------------
     def save(self) -> None:
         title = self.form.get("event_title", "").strip()
@@ -375,6 +404,7 @@ class EventEditScreen(Screen):
             self.end,
             self.form.get("event_description", "").strip(),
             self.form.get("event_location", "").strip(),
+            self.repeat,
         )
         if self.event_id is None:
             self.branch("insert")
@@ -452,6 +482,15 @@ class EventEditScreen(Screen):
             TextView("End", size=L.SMALL_TEXT_SIZE, color=_MUTED, padding=4),
             when_row(
                 "End", "event_end_date", "event_end_time", self.end, self.pick_end_date, self.pick_end_time
+            ),
+            TextView("Repetition", size=L.SMALL_TEXT_SIZE, color=_MUTED, padding=4),
+            TextView(
+                REPEAT_LABELS[self.repeat],
+                id="event_repetition",
+                desc="Repetition",
+                on_click=self.pick_repetition,
+                height=L.ROW_HEIGHT,
+                padding=L.PADDING // 2,
             ),
             padding=L.PADDING,
             spacing=12,

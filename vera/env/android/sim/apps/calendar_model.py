@@ -63,6 +63,7 @@ DESCRIPTIONS: tuple[str, ...] = (
 )
 
 DURATIONS_MIN: tuple[int, ...] = (15, 30, 45, 60, 90, 120)
+REPEAT_RULES: tuple[str, ...] = ("daily", "weekly", "monthly", "yearly")
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,26 @@ class Event:
     end: datetime
     description: str = ""
     location: str = ""
+    repeat: str = ""  # "" (no repetition), or one of REPEAT_RULES
 
     @property
     def duration_min(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    def occurs_on(self, day: date) -> bool:
+        """Whether the event (or one of its repetitions, forever) starts on `day`."""
+        first = self.start.date()
+        if day == first:
+            return True
+        if day < first or not self.repeat:
+            return False
+        if self.repeat == "daily":
+            return True
+        if self.repeat == "weekly":
+            return (day - first).days % 7 == 0
+        if self.repeat == "monthly":
+            return day.day == first.day
+        return (day.month, day.day) == (first.month, first.day)  # yearly
 
 
 @dataclass
@@ -117,9 +134,9 @@ class CalendarStore:
         return False
 
     def on_day(self, day: date) -> list[EventRow]:
-        """Events starting on `day`, in start order (the app's day view)."""
+        """Events (and repetitions) starting on `day`, in start-time order (the app's day view)."""
         return sorted(
-            (r for r in self.rows if r.event.start.date() == day), key=lambda r: (r.event.start, r.event_id)
+            (r for r in self.rows if r.event.occurs_on(day)), key=lambda r: (r.event.start.time(), r.event_id)
         )
 
     def chronological(self, after: datetime | None = None) -> list[EventRow]:

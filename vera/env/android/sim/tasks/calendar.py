@@ -5,6 +5,7 @@ Params are JSON-friendly: events travel as dicts with ISO datetimes.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from vera.env.android.sim.apps.calendar_model import (
     DESCRIPTIONS,
     DEVICE_NOW,
     EVENT_TITLES,
+    REPEAT_RULES,
     Event,
     random_event,
     spoken_date,
@@ -39,6 +41,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "end": event.end.isoformat(),
         "description": event.description,
         "location": event.location,
+        "repeat": event.repeat,
     }
 
 
@@ -49,6 +52,7 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         end=datetime.fromisoformat(data["end"]),
         description=data.get("description", ""),
         location=data.get("location", ""),
+        repeat=data.get("repeat", ""),
     )
 
 
@@ -174,7 +178,8 @@ class _CalendarTask(Task):
 
 def _event_matches(actual: Event, wanted: Event) -> bool:
     return (
-        actual.start == wanted.start
+        actual.repeat == wanted.repeat
+        and actual.start == wanted.start
         and actual.end == wanted.end
         and fuzzy_equal(actual.title, wanted.title)
         and fuzzy_equal(actual.description, wanted.description)
@@ -215,7 +220,13 @@ class _AddEvent(_CalendarTask):
         if ui.element(id="event_end_time").text != end_text:
             yield ui.click(id="event_end_time")
             yield from pick_time(ui, event.end.hour, event.end.minute)
+        yield from self.before_save(ui)
         yield ui.click(desc="Save")
+
+    def before_save(self, ui: UI) -> Iterator[JSONAction]:
+        """Extra editor steps of a variant (none here)."""
+        return
+        yield  # pragma: no cover
 
 
 def pick_date(ui: UI, day: date) -> Iterator[JSONAction]:
@@ -678,3 +689,129 @@ class SimpleCalendarNextMeetingWithPerson(_CalendarTask):
                 yield ui.answer(f"{when:%B} {when.day} {when.year} {when:%H:%M}")
                 return
         raise OracleError(f"no upcoming meeting with {self.params['person']} in the search results")
+
+
+class SimpleCalendarAddRepeatingEvent(_AddEvent):
+    """Create an event that repeats daily, weekly, monthly or yearly, forever."""
+
+    template = (
+        "In Simple Calendar Pro, create a recurring calendar event titled '{event_title}' starting on "
+        "{year}-{month}-{day} at {hour}h. The event recurs {repeat_rule}, forever, and lasts for "
+        "{duration_mins} minutes each occurrence. The event description should be '{event_description}'."
+    )
+    difficulty = "easy"
+    family = "calendar_add_repeating_event"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = add_event_params(rng)
+        params["repeat_rule"] = rng.choice(REPEAT_RULES)
+        return params
+
+    def wanted(self) -> Event:
+        return dataclasses.replace(super().wanted(), repeat=self.params["repeat_rule"])
+
+    def before_save(self, ui: UI) -> Iterator[JSONAction]:
+        yield from ui.scroll_to(id="event_repetition", within={"id": "event_scrollview"})
+        yield ui.click(id="event_repetition")
+        yield ui.click(self.params["repeat_rule"].capitalize(), cls="RadioButton")
+
+
+NEXT_WEEK_DAYS = tuple(TODAY + timedelta(days=k) for k in range(1, 8))  # Monday 16 to Sunday 22 October
+
+
+class SimpleCalendarEventsInNextWeek(_CalendarTask):
+    """IR: the titles of next week's events (Monday to Sunday), read off the month grid."""
+
+    template = (
+        "What events do I have in the next week in Simple Calendar Pro? Assume the week starts from Monday. "
+        "Answer with the titles only. If there are multiples titles, format your answer in a comma separated "
+        "list."
+    )
+    complexity = 1.0
+    difficulty = "easy"
+    family = "calendar_events_next_week"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        count = rng.randint(1, 3)
+        days = rng.sample(NEXT_WEEK_DAYS, count)
+        titles = rng.sample(EVENT_TITLES, count)
+        targets = [random_event(rng, d, title=t) for d, t in zip(days, titles, strict=True)]
+        other_days = [TODAY + timedelta(days=k) for k in (-6, -3, -1, 8, 9, 11, 14, 16)]
+        others = [t for t in EVENT_TITLES if t not in titles]
+        noise = [random_event(rng, rng.choice(other_days), title=rng.choice(others)) for _ in range(5)]
+        return {"events": [event_to_dict(e) for e in targets], "noise": [event_to_dict(e) for e in noise]}
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(titles_answer_ok(answer, [d["title"] for d in self.params["events"]]))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Simple Calendar Pro")
+        titles: list[str] = []
+        for day in NEXT_WEEK_DAYS:
+            cell = ui.element(desc=_day_cell_desc(day)).bbox_pixels
+            for i in ui.matches(id="day_monthly_event_id"):
+                box = ui.elements[i].bbox_pixels
+                if (
+                    cell
+                    and box
+                    and cell.x_min <= box.center[0] <= cell.x_max
+                    and cell.y_min <= box.center[1] <= cell.y_max
+                ):
+                    titles.append(ui.elements[i].text or "")
+        yield ui.answer(", ".join(titles))
+
+
+class SimpleCalendarEventsInTimeRange(_CalendarTask):
+    """IR: the titles of a day's events that start between a time and 8pm."""
+
+    template = (
+        "Do I have any events between {start_time} and 8pm {date} in Simple Calendar Pro? Answer with the "
+        "titles only. If there are multiples titles, format your answer in a comma separated list."
+    )
+    complexity = 1.0
+    difficulty = "easy"
+    family = "calendar_events_in_range"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        day = TODAY + timedelta(days=rng.randint(1, 14))
+        base = datetime.combine(day, datetime.min.time())
+        start = base + timedelta(minutes=rng.randrange(13 * 60, 17 * 60, 15))
+        titles = rng.sample(EVENT_TITLES, 5)
+        inside_starts = sorted(
+            rng.sample(
+                range(0, int((base.replace(hour=19) - start).total_seconds() // 60), 15), rng.randint(1, 2)
+            )
+        )
+        targets = [
+            Event(titles[k], start + timedelta(minutes=m), start + timedelta(minutes=m + 30))
+            for k, m in enumerate(inside_starts)
+        ]
+        early = base.replace(hour=9)
+        late = base.replace(hour=20, minute=30)
+        noise = [
+            Event(titles[3], early, early + timedelta(hours=1)),
+            Event(titles[4], late, late + timedelta(hours=1)),
+        ]
+        noise += noise_events(rng, 4, avoid_days={day}, avoid_titles=set(titles))
+        return {
+            "date": spoken_date(day),
+            "year": day.year,
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "start_time": spoken_time(start, 0 if start.minute else rng.randrange(3)),
+            "events": [event_to_dict(e) for e in targets],
+            "noise": [event_to_dict(e) for e in noise],
+        }
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(titles_answer_ok(answer, [d["title"] for d in self.params["events"]]))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield from self._open_day(ui, _param_day(self.params))
+        low, high = parse_clock(self.params["start_time"]), "20:00"
+        rows = rows_on_screen(ui, "event_item_title", ("event_item_time",))
+        inside = [r["text"] for r in rows if low <= field_text(r, "event_item_time")[:5] <= high]
+        yield ui.answer(", ".join(inside))
