@@ -59,6 +59,8 @@ TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworl
     "TasksHighPriorityTasksDueOnDate": 1,
     "TasksDueNextWeek": 1,
     "SimpleCalendarAddRepeatingEvent": 3.4,
+    "RecipeDeleteMultipleRecipesWithConstraint": 4,
+    "RecipeDeleteDuplicateRecipes2": 2.4,
     "SimpleCalendarEventsInNextWeek": 1,
     "SimpleCalendarEventsInTimeRange": 1,
     "ExpenseAddMultipleFromMarkor": 6,
@@ -265,3 +267,18 @@ def test_markor_tasks_write_the_note_and_list_both_apps():
 
         text = device_storage(device).read(f"{MARKOR_ROOT}/{file_name}")
         assert task.params["targets"][0]["name" if "Expense" in name else "title"] in text
+
+
+def test_constraint_targets_are_exactly_the_recipes_using_the_ingredient():
+    for seed in range(10):
+        params = TASKS["RecipeDeleteMultipleRecipesWithConstraint"].from_seed(seed).params
+        ingredient = params["ingredient"]
+        assert all(ingredient in r["directions"] for r in params["targets"])
+        assert not any(ingredient in r["directions"] for r in params["noise"])
+
+
+def test_duplicate_variants_share_the_title_but_not_the_content():
+    params = TASKS["RecipeDeleteDuplicateRecipes2"].from_seed(0).params
+    target = Recipe(**params["targets"][0])
+    same_title = [Recipe(**r) for r in params["noise"] if r["title"] == target.title]
+    assert len(same_title) == 3 and target not in same_title

@@ -15,7 +15,7 @@ from vera.env.android.sim.apps.expense_model import added_correctly, deduplicate
 from vera.env.android.sim.apps.files_shared import device_storage, now_ms
 from vera.env.android.sim.apps.markor_model import MARKOR_ROOT
 from vera.env.android.sim.apps.recipes import FIELDS
-from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, recipe_matches
+from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, random_recipe, recipe_matches
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
 from vera.env.android.sim.tasks.expense import (
@@ -326,3 +326,135 @@ class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
         ]
         yield ui.open_app("Broccoli")
         yield from add_recipes(ui, recipes)
+
+
+SPECIAL_INGREDIENTS = (
+    "black garlic",
+    "smoked paprika",
+    "fresh basil",
+    "lemon zest",
+    "toasted sesame",
+    "coconut milk",
+    "maple syrup",
+)
+
+
+def _detail_signature(ui: UI) -> tuple[str, ...]:
+    """Every field the recipe screen shows (what makes two recipes exact duplicates)."""
+    ids = ("description", "servings", "preparation_time", "source", "ingredients", "directions")
+    return tuple(ui.element(id=i).text or "" if ui.has(id=i) else "" for i in ids)
+
+
+def _card_titles(ui: UI) -> list[str]:
+    return [ui.elements[i].text or "" for i in ui.matches(id="card_text_view_title")]
+
+
+def _delete_open_recipe(ui: UI) -> Iterator[JSONAction]:
+    yield ui.click(desc="More options")
+    yield ui.click("Delete")
+    yield ui.click("Delete", cls="Button")
+
+
+class RecipeDeleteMultipleRecipesWithConstraint(_RecipeDelete):
+    """Delete the recipes whose directions use an ingredient (open each recipe to read its directions)."""
+
+    template = "Delete the recipes from Broccoli app that use {ingredient} in the directions."
+    complexity = 4.0
+    difficulty = "hard"
+    family = "recipe_delete_by_ingredient"
+    n_noise = 7
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        ingredient = rng.choice(SPECIAL_INGREDIENTS)
+        others = [i for i in SPECIAL_INGREDIENTS if i != ingredient]
+        n_targets = rng.randint(2, 3)
+        rows = distinct_recipes(rng, n_targets + cls.n_noise)
+        rows = [
+            dataclasses.replace(
+                r,
+                directions=f"{r.directions} Finish with {ingredient if k < n_targets else rng.choice(others)}.",
+            )
+            for k, r in enumerate(rows)
+        ]
+        return {
+            "ingredient": ingredient,
+            "targets": [recipe_to_dict(r) for r in rows[:n_targets]],
+            "noise": [recipe_to_dict(r) for r in rows[n_targets:]],
+        }
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        inspected: set[str] = set()
+        for _ in range(60):
+            fresh = [t for t in _card_titles(ui) if t not in inspected]
+            if not fresh:
+                before = ui.texts()
+                yield ui.scroll("down", id="recycler_view")
+                if ui.texts() == before:
+                    return
+                continue
+            title = fresh[0]
+            inspected.add(title)
+            yield ui.click(title, id="card_text_view_title")
+            directions = ui.element(id="directions").text or ""
+            if self.params["ingredient"].lower() in directions.lower():
+                yield from _delete_open_recipe(ui)
+            else:
+                yield ui.back()
+        raise OracleError("the recipe list did not end")
+
+
+class RecipeDeleteDuplicateRecipes2(_RecipeTask):
+    """Deduplicate when recipes with the duplicate's title but other details exist (compare the details)."""
+
+    template = (
+        "Delete all but one of any recipes in the Broccoli app that are exact duplicates, ensuring at "
+        "least one instance of each unique recipe remains"
+    )
+    complexity = 2.4
+    difficulty = "medium"
+    family = "recipe_dedup"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = duplicate_params(rng, n_noise=6)
+        target = recipe_from_dict(params["targets"][0])
+        variants: list[Recipe] = []
+        while len(variants) < 3:
+            variant = random_recipe(rng, title=target.title)
+            if variant != target and variant not in variants:
+                variants.append(variant)
+        params["noise"] += [recipe_to_dict(v) for v in variants]
+        return params
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return float(deduplicated(self.before, self._after(device), Recipe.content))
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield ui.open_app("Broccoli")
+        title = None
+        for _ in range(20):
+            titles = _card_titles(ui)
+            repeated = [t for k, t in enumerate(titles) if t in titles[:k]]
+            if repeated:
+                title = repeated[0]
+                break
+            before = ui.texts()
+            yield ui.scroll("down", id="recycler_view")
+            if ui.texts() == before:
+                break
+        if title is None:
+            raise OracleError("no recipe title appears twice")
+        yield ui.click(desc="Search")
+        yield ui.type(title, id="search_src_text")
+        seen: list[tuple[str, ...]] = []
+        for k in range(len(ui.matches(title, id="card_text_view_title"))):
+            yield ui.click(title, id="card_text_view_title", nth=k)
+            signature = _detail_signature(ui)
+            if signature in seen:
+                yield from _delete_open_recipe(ui)
+                return
+            seen.append(signature)
+            yield ui.back()
+        raise OracleError(f"no two recipes titled {title!r} are identical")
