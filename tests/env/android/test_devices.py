@@ -168,3 +168,33 @@ def test_unknown_serial_fails_fast_with_a_clear_message() -> None:
         suite = SimDroidSuite(device="adb", adb_port=empty.port)  # the server is there; devices come later
         with pytest.raises(Exception, match="no device on the adb server"):
             suite.run_episode("SystemWifiTurnOff", 0, "oracle")
+
+
+def test_vera_sim_adb_serves_phones_until_stopped(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from vera.env.android.adb import AdbDevice
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "vera.cli", "sim", "adb", "--port", str(port), "--devices",
+                                "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                device = AdbDevice("emulator-5556", port=port, reconnect_attempts=0)
+                device.connected_serials()  # the server answers
+                break
+            except Exception:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(process.communicate(timeout=5)) from None
+                time.sleep(0.2)
+        assert device.connected_serials() == ["emulator-5554", "emulator-5556"]
+        assert device.shell("simdroid", "task", "init", "SystemWifiTurnOff", "3").strip() == "Turn wifi off."
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
