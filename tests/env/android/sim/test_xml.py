@@ -45,3 +45,23 @@ def test_text_and_desc_round_trip(label: str, desc: str) -> None:
     button = next(e for e in elements if e.resource_id == "org.example.echo:id/button")
     assert (echo.text or "") == label
     assert (button.content_description or "") == desc
+
+
+def test_fast_elements_equal_the_parsed_xml_on_every_oracle_step() -> None:
+    """`SimDroid.ui_elements()` is exactly what the XML path gives, on every screen the oracles visit."""
+    from vera.env.android.env import AndroidEnv
+    from vera.env.android.sim.oracle import UI
+    from vera.env.android.sim.registry import task_classes
+
+    checked = 0
+    for name in sorted(task_classes()):
+        task = task_classes()[name].from_seed(0)
+        device = SimDroid()
+        task.initialize(device)
+        device.go_home_and_reset()
+        env = AndroidEnv(device)
+        for action in task.solve(UI(env)):
+            assert device.ui_elements() == parse_ui_xml(device.ui_xml(), screen_size=device.size())
+            checked += 1
+            env.execute_action(action)
+    assert checked > 200

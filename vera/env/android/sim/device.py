@@ -36,7 +36,8 @@ from vera.env.android.sim.toolkit.views import (
     TextView,
     View,
 )
-from vera.env.android.sim.xml import hierarchy_xml
+from vera.env.android.sim.xml import hierarchy_elements, hierarchy_xml
+from vera.env.android.types import UIElement
 from vera.errors import DeviceError
 
 EVENT_SECONDS = 1.0
@@ -51,7 +52,7 @@ class Frame:
     """One laid-out picture of the screen: the windows, what receives touches, and cached outputs."""
 
     __slots__ = ("version", "windows", "touch_root", "focused", "dialog_box", "screen", "owner", "xml",
-                 "pixels", "dim", "keyboard_up", "toast", "background", "clock_s", "minute", "live")
+                 "pixels", "dim", "keyboard_up", "toast", "background", "clock_s", "minute", "live", "elements")
 
     def __init__(self, version: int, clock_s: float, minute: int) -> None:
         self.version = version
@@ -66,6 +67,7 @@ class Frame:
         self.owner: App | None = None
         self.xml: str | None = None
         self.pixels: np.ndarray | None = None
+        self.elements: list[UIElement] | None = None
         self.dim = False
         self.keyboard_up = False
         self.toast: TextView | None = None
@@ -126,6 +128,19 @@ class SimDroid:
         if frame.xml is None:
             frame.xml = hierarchy_xml(frame.windows, (0, 0, L.SCREEN_WIDTH, L.SCREEN_HEIGHT))
         return frame.xml
+
+    def ui_elements(self) -> list[UIElement]:
+        """Fast path: the elements `parse_ui_xml(self.ui_xml())` gives, built from the views directly.
+
+        AndroidEnv keeps using the XML path (the one every real device takes); explorers that only need
+        elements can call this instead. Returns a new list each call (the elements are shared).
+        """
+        if self.faults is not None and self.faults.before_dump():
+            raise DeviceError(f"{self.serial}: uiautomator dump timed out (injected fault); dump again")
+        frame = self.frame()
+        if frame.elements is None:
+            frame.elements = hierarchy_elements(frame.windows, (0, 0, L.SCREEN_WIDTH, L.SCREEN_HEIGHT))
+        return list(frame.elements)
 
     def screenshot(self) -> np.ndarray:
         from vera.env.android.sim.render import render_frame

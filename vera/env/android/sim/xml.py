@@ -14,6 +14,7 @@ from xml.sax.saxutils import quoteattr
 
 from vera.env.android.sim.layout import Box
 from vera.env.android.sim.toolkit.views import EditText, View
+from vera.env.android.types import BoundingBox, UIElement
 
 _BOOL = ("false", "true")
 
@@ -81,3 +82,41 @@ def hierarchy_xml(windows: list[tuple[View, str]], screen: Box) -> str:
         out.append("</node>")
     out.append("</hierarchy>")
     return "".join(out)
+
+
+def hierarchy_elements(windows: list[tuple[View, str]], screen: Box) -> list[UIElement]:
+    """What `parse_ui_xml(hierarchy_xml(windows, screen), screen_size=...)` returns, without the XML.
+
+    The fast path for explorers that step SimDroid millions of times; `test_xml.py` checks that both
+    paths agree element for element.
+    """
+    width, height = screen[2] - screen[0], screen[3] - screen[1]
+    elements: list[UIElement] = []
+    for root, package in windows:
+        _collect(root, package, False, elements, width, height)
+    return elements
+
+
+def _collect(view: View, package: str, inside: bool, out: list[UIElement], width: int, height: int) -> None:
+    children = [c for c in view.children if c.shown and not c.decorative]
+    enabled = view.enabled
+    clickable = enabled and view.clickable
+    long_clickable = enabled and view.long_clickable
+    checkable = view.checkable
+    desc = view.desc or None
+    scrollable = view.scrollable
+    if not children or desc or scrollable:
+        x1, y1, x2, y2 = view.bounds
+        resource = resource_id(package, view.id) or None
+        out.append(UIElement(
+            view.text or None, desc, view.class_name,
+            BoundingBox(x1 / width, x2 / width, y1 / height, y2 / height), BoundingBox(x1, x2, y1, y2),
+            (view.hint or None) if isinstance(view, EditText) else None,
+            view.checked, checkable, clickable, isinstance(view, EditText), enabled, view.focused,
+            view.focusable, long_clickable, scrollable, view.selected, True, package, resource, None, resource,
+            {"clickable_ancestor": True} if inside else None,
+        ))
+    if children:
+        marks = inside or clickable or long_clickable or checkable
+        for child in children:
+            _collect(child, package, marks, out, width, height)
