@@ -222,7 +222,11 @@ class DeviceShell:
 
     def __init__(self, served: ServedDevice) -> None:
         self.served = served
-        self.device = served.device
+
+    @property
+    def device(self) -> Device:
+        """The phone now (``simdroid task init`` swaps in a fresh one)."""
+        return self.served.device
 
     def run(self, line: str) -> tuple[bytes, int]:
         """Run a command line; return (output, exit code). Never executes anything on this machine."""
@@ -452,8 +456,8 @@ class DeviceShell:
             return b""
         if args[:1] == ["coverage"] and callable(getattr(hooks, "coverage", None)):
             return "".join(f"{name}\n" for name in sorted(hooks.coverage())).encode()
-        raise ShellExit(1, "usage: simdroid task init TASK SEED | task check TASK [ANSWER | --b64 B64] | task teardown TASK"
-                           " | coverage\n")
+        raise ShellExit(1, "usage: simdroid task init TASK SEED | task check TASK [ANSWER | --b64 B64]"
+                           " | task teardown TASK | coverage\n")
 
 
 # --- the protocol server -----------------------------------------------------------------------------
@@ -791,21 +795,9 @@ class AdbServer:
                 return
 
 
-def serve(devices: Mapping[str, Device], *, port: int, hooks: Mapping[str, TaskHooks] | None = None,
-          adb_keyboard: bool = True) -> AdbServer:
-    """Build a server for `devices` (serial -> Device), each with its task hooks; not yet started."""
-    served = [ServedDevice(serial, device, hooks=(hooks or {}).get(serial), adb_keyboard=adb_keyboard)
-              for serial, device in devices.items()]
-    return AdbServer(served, port=port)
-
-
 def emulator_serials(count: int, first_port: int = 5554) -> list[str]:
     """``emulator-5554``, ``emulator-5556``, ...: the serials emulators get, two ports apart."""
     return [f"emulator-{first_port + 2 * i}" for i in range(count)]
-
-
-def describe(server: AdbServer) -> dict[str, Any]:
-    return {"host": server.host, "port": server.port, "devices": sorted(server.devices)}
 
 
 # --- SimDroid behind the server ------------------------------------------------------------------------
