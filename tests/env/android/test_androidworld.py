@@ -128,6 +128,19 @@ def test_aggregation_is_the_mean_of_per_task_means_and_runs_resume(android_world
     assert second["errors"] == 0 and second["success_rate"] == pytest.approx(0.75)
 
 
+def test_vera_agents_by_name_run_under_the_budget(android_world, tmp_path: Path) -> None:
+    env = bridge.SimDroidAsyncEnv(SimDroid())
+    summary = bridge.run_androidworld(bridge.vera_agent("random"), out_dir=tmp_path, env=env,
+                                      tasks=["SystemWifiTurnOff", "ExpenseAddSingle"], agent_name="random")
+    rows = read_jsonl(tmp_path / "results.jsonl")
+    assert summary["errors"] == 0 and len(rows) == 2
+    for row in rows:
+        assert 1 <= row["steps"] <= row["max_steps"]
+        assert row["done"] == (row["extra"]["actions"][-1]["action_type"] == "status")
+    with pytest.raises(ConfigError, match="unknown SimDroid agent"):
+        bridge.vera_agent("no-such-agent")
+
+
 def test_env_launcher_is_used_when_no_env_is_given(android_world, tmp_path: Path) -> None:
     from android_world.env import env_launcher
 

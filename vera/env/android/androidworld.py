@@ -158,6 +158,11 @@ class AndroidWorldEnv:
         self.actions: list[dict[str, Any]] = []
 
     @property
+    def device(self) -> Any:
+        """AndroidWorld's controller (for SimDroidAsyncEnv, the vera device behind it)."""
+        return self.aw_env.controller
+
+    @property
     def interaction_cache(self) -> str:
         return self.aw_env.interaction_cache
 
@@ -221,6 +226,39 @@ class StepAgent(Protocol):
 # (env the agent acts on, AndroidWorld's TaskEval instance) -> agent. Agents should only read the goal;
 # the task is passed for oracles, logging and task-specific options.
 AgentFactory = Callable[[AndroidWorldEnv, Any], Any]
+
+
+class _TaskView:
+    """An AndroidWorld TaskEval with the bits vera's agent factories read (``max_steps()``, ``goal``)."""
+
+    def __init__(self, task: Any) -> None:
+        self._task = task
+
+    def max_steps(self) -> int:
+        return int(10 * self._task.complexity)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._task, name)
+
+
+def vera_agent(name: str, options: dict[str, Any] | None = None, seed: int = 0) -> AgentFactory:
+    """An `AgentFactory` for a vera agent by name (``random``, ``vdroid``, ...; see `vera tasks`' agents).
+
+    Agents that need SimDroid's own task objects (``oracle`` plays a task's scripted solution) cannot run
+    on AndroidWorld's tasks.
+    """
+    import random
+
+    from vera.env.android.sim.agents import get_agent_factory
+
+    make = get_agent_factory(name)
+
+    def factory(env: AndroidWorldEnv, task: Any) -> Any:
+        params = getattr(task, "params", {}) or {}
+        rng = random.Random(int(params.get("seed") or seed))
+        return make(_TaskView(task), env, rng, dict(options or {}))
+
+    return factory
 
 
 def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> list[str]:
