@@ -110,3 +110,17 @@ def test_repetition_dialog_sets_the_rule(phone):
     env.execute_action(ui.click(desc="Save"))
     [row] = device.app("simple calendar pro").state.rows
     assert row.event.repeat == "weekly"
+
+
+def test_date_picker_flips_across_the_year(phone):
+    device, env, ui = phone
+    env.execute_action(ui.click(desc="New Event"))
+    env.execute_action(ui.click(id="event_start_date"))
+    for _ in range(10):
+        env.execute_action(ui.click(desc="Previous month"))
+    assert ui.element(id="month_view").text == "December 2022"
+    env.execute_action(ui.click(desc="31 December 2022"))
+    assert ui.element(id="date_picker_header_date").text == "Sat, Dec 31"
+    env.execute_action(ui.click("OK"))
+    assert ui.element(id="event_start_date").text == "Sat, Dec 31, 2022"
+    assert ui.element(id="event_end_date").text == "Sat, Dec 31, 2022"  # the end follows the start

@@ -61,6 +61,7 @@ TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworl
     "SimpleCalendarAddRepeatingEvent": 3.4,
     "RecipeDeleteMultipleRecipesWithConstraint": 4,
     "RecipeDeleteDuplicateRecipes2": 2.4,
+    "RecipeDeleteDuplicateRecipes3": 3.4,
     "SimpleCalendarEventsInNextWeek": 1,
     "SimpleCalendarEventsInTimeRange": 1,
     "ExpenseAddMultipleFromMarkor": 6,

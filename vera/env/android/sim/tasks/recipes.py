@@ -458,3 +458,22 @@ class RecipeDeleteDuplicateRecipes2(_RecipeTask):
             seen.append(signature)
             yield ui.back()
         raise OracleError(f"no two recipes titled {title!r} are identical")
+
+
+class RecipeDeleteDuplicateRecipes3(RecipeDeleteDuplicateRecipes2):
+    """Deduplicate in a long list (scroll) where same-title, same-description variants hide the copy."""
+
+    complexity = 3.4
+    difficulty = "medium"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        params = duplicate_params(rng, n_noise=22)
+        target = recipe_from_dict(params["targets"][0])
+        variants: list[Recipe] = []
+        while len(variants) < 5:
+            variant = dataclasses.replace(random_recipe(rng, title=target.title), description=target.description)
+            if variant != target and variant not in variants:
+                variants.append(variant)
+        params["noise"] += [recipe_to_dict(v) for v in variants]
+        return params
