@@ -1,4 +1,4 @@
-"""Contacts' screens driven through the device: create, label chooser, discard prompt, search, Text, delete."""
+"""Contacts' screens through the device: create, label chooser, discard prompt, search, Text, delete."""
 
 from __future__ import annotations
 

@@ -48,7 +48,9 @@ def test_category_root_collects_files_by_type(phone) -> None:
     env.execute_action(ui.click(desc="Show roots"))
     env.execute_action(ui.click(text="Documents", id="title"))
     titles = {e.text for e in ui.elements if (e.resource_id or "").endswith("item_title")}
-    assert "report.pdf" in titles and all(t.endswith((".pdf", ".txt", ".docx", ".csv", ".md")) for t in titles)
+    assert "report.pdf" in titles and all(
+        t.endswith((".pdf", ".txt", ".docx", ".csv", ".md")) for t in titles
+    )
 
 
 def test_delete_asks_then_removes_only_that_file(phone) -> None:

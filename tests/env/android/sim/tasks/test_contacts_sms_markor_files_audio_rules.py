@@ -22,8 +22,16 @@ seeds = st.integers(min_value=0, max_value=2**32 - 1)
 @settings(max_examples=30)
 @given(seeds)
 def test_params_are_deterministic_per_seed(seed: int) -> None:
-    for make in (mr.create_note_params, mr.merge_notes_params, mr.edit_note_params, mr.move_note_params,
-                 sr.send_params, sr.received_address_params, fr.move_file_params, fr.delete_file_params):
+    for make in (
+        mr.create_note_params,
+        mr.merge_notes_params,
+        mr.edit_note_params,
+        mr.move_note_params,
+        sr.send_params,
+        sr.received_address_params,
+        fr.move_file_params,
+        fr.delete_file_params,
+    ):
         assert make(random.Random(seed)) == make(random.Random(seed))
 
 
@@ -102,7 +110,9 @@ def test_move_rules() -> None:
     fs.write(mm.note_path(params["file_name"], params["source_folder"]), params["content"])
     fs.mkdir(mm.note_path(params["destination_folder"]))
     assert not mr.move_note_ok(fs, params)
-    fs.move(mm.note_path(params["file_name"], params["source_folder"]), mm.note_path(params["destination_folder"]))
+    fs.move(
+        mm.note_path(params["file_name"], params["source_folder"]), mm.note_path(params["destination_folder"])
+    )
     assert mr.move_note_ok(fs, params)
 
     files = fr.move_file_params(random.Random(2))
@@ -146,7 +156,9 @@ def test_contact_and_count_rules() -> None:
     book.add_full_name(params["name"], params["number"])
     assert sr.add_contact_ok(book, params)
     assert sr.count_answer_ok("There are 7 contacts.", 7)
-    assert sr.count_answer_ok("7", 7) and not sr.count_answer_ok("seven", 7) and not sr.count_answer_ok(None, 7)
+    assert (
+        sr.count_answer_ok("7", 7) and not sr.count_answer_ok("seven", 7) and not sr.count_answer_ok(None, 7)
+    )
 
 
 def test_recording_rules() -> None:

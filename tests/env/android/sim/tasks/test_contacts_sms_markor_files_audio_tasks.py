@@ -1,5 +1,5 @@
-"""The Contacts / SMS / Markor / Files / Audio Recorder tasks: registration, budgets, and success rules that
-reject near misses (the oracle's success on seeds 0..2 is covered by tests/env/android/sim/test_oracles.py)."""
+"""The Contacts / SMS / Markor / Files / Audio Recorder tasks: registration, budgets, and success rules
+that reject near misses (oracle success on seeds 0..2 is covered by tests/env/android/sim/test_oracles.py)."""
 
 from __future__ import annotations
 
@@ -17,16 +17,41 @@ from vera.env.android.sim.task import Task
 
 # AndroidWorld's step budgets (int(10 * complexity), from its task metadata) for the tasks named after it.
 ANDROIDWORLD_BUDGETS = {
-    "ContactsAddContact": 12, "ContactsNewContactDraft": 12, "SimpleSmsSend": 12, "SimpleSmsReply": 12,
-    "SimpleSmsReplyMostRecent": 12, "SimpleSmsResend": 12, "SimpleSmsSendReceivedAddress": 18,
-    "MarkorCreateNote": 16, "MarkorCreateFolder": 10, "MarkorDeleteNote": 10, "MarkorDeleteNewestNote": 10,
-    "MarkorDeleteAllNotes": 14, "MarkorEditNote": 12, "MarkorAddNoteHeader": 12, "MarkorChangeNoteContent": 12,
-    "MarkorMoveNote": 14, "MarkorMergeNotes": 78, "MarkorCreateNoteAndSms": 18, "FilesDeleteFile": 22,
-    "FilesMoveFile": 20, "AudioRecorderRecordAudio": 12, "AudioRecorderRecordAudioWithFileName": 20,
+    "ContactsAddContact": 12,
+    "ContactsNewContactDraft": 12,
+    "SimpleSmsSend": 12,
+    "SimpleSmsReply": 12,
+    "SimpleSmsReplyMostRecent": 12,
+    "SimpleSmsResend": 12,
+    "SimpleSmsSendReceivedAddress": 18,
+    "MarkorCreateNote": 16,
+    "MarkorCreateFolder": 10,
+    "MarkorDeleteNote": 10,
+    "MarkorDeleteNewestNote": 10,
+    "MarkorDeleteAllNotes": 14,
+    "MarkorEditNote": 12,
+    "MarkorAddNoteHeader": 12,
+    "MarkorChangeNoteContent": 12,
+    "MarkorMoveNote": 14,
+    "MarkorMergeNotes": 78,
+    "MarkorCreateNoteAndSms": 18,
+    "FilesDeleteFile": 22,
+    "FilesMoveFile": 20,
+    "AudioRecorderRecordAudio": 12,
+    "AudioRecorderRecordAudioWithFileName": 20,
 }
-VERA_TASKS = ("ContactsCountLastName", "ContactsTextContact", "SimpleSmsLastMessageFrom", "FilesCountInFolder",
-              "ContactsDeleteContact", "ContactsPhoneNumberLookup", "SimpleSmsDeleteConversation", "FilesRenameFile",
-              "MarkorReadNote", "AudioRecorderRenameRecording")
+VERA_TASKS = (
+    "ContactsCountLastName",
+    "ContactsTextContact",
+    "SimpleSmsLastMessageFrom",
+    "FilesCountInFolder",
+    "ContactsDeleteContact",
+    "ContactsPhoneNumberLookup",
+    "SimpleSmsDeleteConversation",
+    "FilesRenameFile",
+    "MarkorReadNote",
+    "AudioRecorderRenameRecording",
+)
 SUITE = SimDroidSuite()
 
 
@@ -47,8 +72,12 @@ def test_tasks_are_registered_with_androidworld_budgets_and_families() -> None:
         assert cls.family and cls.task_difficulty() in ("easy", "medium", "hard"), name
         assert cls.from_seed(7).goal == cls.from_seed(7).goal and "{" not in cls.from_seed(7).goal
     assert {classes[n].task_difficulty() for n in ANDROIDWORLD_BUDGETS} == {"easy", "medium", "hard"}
-    assert split_of(classes["AudioRecorderRecordAudio"].task_family(), classes["AudioRecorderRecordAudio"].app_names) \
+    assert (
+        split_of(
+            classes["AudioRecorderRecordAudio"].task_family(), classes["AudioRecorderRecordAudio"].app_names
+        )
         == HELDOUT
+    )
 
 
 def test_sms_send_needs_right_number_body_and_the_app_in_front() -> None:
@@ -71,7 +100,9 @@ def test_resend_wants_exactly_one_more_copy_of_the_last_message() -> None:
     assert task.is_successful(device) == 0.0
     task, device = start("SimpleSmsResend")
     device.start_app("SMS Messenger")
-    device.app("simple sms messenger").state.send(task.params["number"], task.params["message"], now_ms(device))
+    device.app("simple sms messenger").state.send(
+        task.params["number"], task.params["message"], now_ms(device)
+    )
     assert task.is_successful(device) == 1.0
 
 
@@ -125,8 +156,16 @@ def test_deleting_the_wrong_item_fails() -> None:
     assert task.is_successful(device) == 0.0
 
 
-@pytest.mark.parametrize("name", ["ContactsCountLastName", "FilesCountInFolder", "SimpleSmsLastMessageFrom",
-                                  "ContactsPhoneNumberLookup", "MarkorReadNote"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ContactsCountLastName",
+        "FilesCountInFolder",
+        "SimpleSmsLastMessageFrom",
+        "ContactsPhoneNumberLookup",
+        "MarkorReadNote",
+    ],
+)
 def test_questions_reject_wrong_answers(name: str) -> None:
     task, device = start(name)
     assert task.is_successful(device, "") == 0.0

@@ -89,25 +89,42 @@ class RecorderScreen(Screen):
             name = am.next_default_name(fs)
         record_button = (
             ImageButton("●", desc="Record", id="btn_record", on_click=self.record, width=240, height=240)
-            if not rec.recording or rec.paused else
-            ImageButton("❚❚", desc="Pause", id="btn_record", on_click=self.pause, width=240, height=240)
+            if not rec.recording or rec.paused
+            else ImageButton("❚❚", desc="Pause", id="btn_record", on_click=self.pause, width=240, height=240)
         )
         controls = Row(
-            ImageButton("=", desc="Records", id="btn_records_list", on_click=self.open_list, width=160, height=160),
+            ImageButton(
+                "=", desc="Records", id="btn_records_list", on_click=self.open_list, width=160, height=160
+            ),
             Spacer(weight=1),
             record_button,
             Spacer(weight=1),
-            ImageButton("■", desc="Stop recording", id="btn_record_stop", on_click=self.stop, enabled=rec.recording,
-                        width=160, height=160),
-            height=260, padding=30,
+            ImageButton(
+                "■",
+                desc="Stop recording",
+                id="btn_record_stop",
+                on_click=self.stop,
+                enabled=rec.recording,
+                width=160,
+                height=160,
+            ),
+            height=260,
+            padding=30,
         )
         return Column(
-            Toolbar("Audio Recorder", actions=[
-                ImageButton("⚙", desc="Settings", id="btn_settings", on_click=self.settings)]),
+            Toolbar(
+                "Audio Recorder",
+                actions=[ImageButton("⚙", desc="Settings", id="btn_settings", on_click=self.settings)],
+            ),
             Spacer(height=120),
             TextView(name, id="txt_name", align="center", size=L.TITLE_SIZE, bold=True),
-            TextView(am.format_duration(rec.elapsed_ms(now)), id="txt_progress", align="center", size=140,
-                     height=260),
+            TextView(
+                am.format_duration(rec.elapsed_ms(now)),
+                id="txt_progress",
+                align="center",
+                size=140,
+                height=260,
+            ),
             TextView(status, id="txt_status", align="center", color=_DIM),
             Spacer(weight=1),
             controls,
@@ -118,13 +135,28 @@ class RecorderScreen(Screen):
     def record(self) -> None:
         if not self.app.state.mic_allowed:
             self.branch("ask_permission")
-            choices = [("While using the app", self.allow_and_record), ("Only this time", self.allow_and_record),
-                       ("Don't allow", self.deny)]
+            choices = [
+                ("While using the app", self.allow_and_record),
+                ("Only this time", self.allow_and_record),
+                ("Don't allow", self.deny),
+            ]
             # Android's permission prompt stacks its three choices vertically.
-            self.show_dialog(AlertDialog(
-                "Allow Audio Recorder to record audio?", buttons=(),
-                content=[Button(label, id=f"permission_{i}", style="text", height=L.BUTTON_HEIGHT,
-                                on_click=self._choose(handler)) for i, (label, handler) in enumerate(choices)]))
+            self.show_dialog(
+                AlertDialog(
+                    "Allow Audio Recorder to record audio?",
+                    buttons=(),
+                    content=[
+                        Button(
+                            label,
+                            id=f"permission_{i}",
+                            style="text",
+                            height=L.BUTTON_HEIGHT,
+                            on_click=self._choose(handler),
+                        )
+                        for i, (label, handler) in enumerate(choices)
+                    ],
+                )
+            )
             return
         now = now_ms(self.device)
         if self.recorder.paused:
@@ -138,6 +170,7 @@ class RecorderScreen(Screen):
         def permission_choice() -> None:
             self.dismiss_dialog()
             handler()
+
         return permission_choice
 
     def allow_and_record(self) -> None:
@@ -158,13 +191,19 @@ class RecorderScreen(Screen):
         path = am.save_recording(self.app.fs, self.app.state.recording_name, duration, now)
         stem = posixpath.basename(path)[: -len(am.EXTENSION)]
         self.form["input_name"] = stem
-        self.show_dialog(AlertDialog("Record name", content=[EditText(id="input_name", hint="Name")],
-                                     buttons=[("Cancel", None), ("Save", self._rename(path))]))
+        self.show_dialog(
+            AlertDialog(
+                "Record name",
+                content=[EditText(id="input_name", hint="Name")],
+                buttons=[("Cancel", None), ("Save", self._rename(path))],
+            )
+        )
 
     def _rename(self, path: str) -> Callable[[], None]:
         def save_name() -> None:
             stem = self.form.get("input_name", "").strip()
             rename_recording(self, path, stem)
+
         return save_name
 
     def open_list(self) -> None:
@@ -200,11 +239,20 @@ class RecordsScreen(Screen):
         rows = []
         for node in am.recordings(self.app.fs):
             seconds = node.byte_size // am.BYTES_PER_SECOND
-            info = f"{seconds // 60:02d}:{seconds % 60:02d} · {size_label(node.byte_size)} · {date_label(node.mtime_ms)}"
+            length = f"{seconds // 60:02d}:{seconds % 60:02d}"
+            info = f"{length} · {size_label(node.byte_size)} · {date_label(node.mtime_ms)}"
             path = posixpath.join(am.RECORDINGS_DIR, node.name)
-            rows.append(ListItem(node.name, info, id="list_item", title_id="list_item_name",
-                                 subtitle_id="list_item_info", on_click=self._play(node.name),
-                                 on_long_click=self._options(path)))
+            rows.append(
+                ListItem(
+                    node.name,
+                    info,
+                    id="list_item",
+                    title_id="list_item_name",
+                    subtitle_id="list_item_info",
+                    on_click=self._play(node.name),
+                    on_long_click=self._options(path),
+                )
+            )
         if not rows:
             rows = [TextView("No records", id="txt_empty", color=_DIM, align="center", padding=L.PADDING * 2)]
         return Column(Toolbar("Records", on_back=self.finish), RecyclerView(*rows, id="recycler_view"))
@@ -212,28 +260,46 @@ class RecordsScreen(Screen):
     def _play(self, name: str) -> Callable[[], None]:
         def play() -> None:
             self.toast(f"Playing {name}")
+
         return play
 
     def _options(self, path: str) -> Callable[[], None]:
         def record_options() -> None:
-            self.show_dialog(AlertDialog(posixpath.basename(path), buttons=[
-                ("Delete", self._delete(path)), ("Rename", self._ask_rename(path)), ("Cancel", None)]))
+            self.show_dialog(
+                AlertDialog(
+                    posixpath.basename(path),
+                    buttons=[
+                        ("Delete", self._delete(path)),
+                        ("Rename", self._ask_rename(path)),
+                        ("Cancel", None),
+                    ],
+                )
+            )
+
         return record_options
 
     def _delete(self, path: str) -> Callable[[], None]:
         def delete_record() -> None:
             self.app.fs.delete(path)
             self.toast("Record deleted")
+
         return delete_record
 
     def _ask_rename(self, path: str) -> Callable[[], None]:
         def ask_rename() -> None:
             self.form["input_name"] = posixpath.basename(path)[: -len(am.EXTENSION)]
-            self.show_dialog(AlertDialog("Rename", content=[EditText(id="input_name", hint="Name")],
-                                         buttons=[("Cancel", None), ("Save", self._rename(path))]))
+            self.show_dialog(
+                AlertDialog(
+                    "Rename",
+                    content=[EditText(id="input_name", hint="Name")],
+                    buttons=[("Cancel", None), ("Save", self._rename(path))],
+                )
+            )
+
         return ask_rename
 
     def _rename(self, path: str) -> Callable[[], None]:
         def save_name() -> None:
             rename_recording(self, path, self.form.get("input_name", "").strip())
+
         return save_name

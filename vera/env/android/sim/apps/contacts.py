@@ -66,20 +66,34 @@ class ContactListScreen(Screen):
 
     def build(self) -> View:
         query = self.form.get("open_search_bar_text_view", "").strip().lower()
-        contacts = [c for c in self.app.book.sorted()
-                    if not query or query in c.display_name.lower() or (query.isdigit() and query in c.phone)]
-        rows = [ListItem(c.display_name, id="contact_row", title_id="cliv_name_textview", on_click=self._open(c.id))
-                for c in contacts]
+        contacts = [
+            c
+            for c in self.app.book.sorted()
+            if not query or query in c.display_name.lower() or (query.isdigit() and query in c.phone)
+        ]
+        rows = [
+            ListItem(
+                c.display_name, id="contact_row", title_id="cliv_name_textview", on_click=self._open(c.id)
+            )
+            for c in contacts
+        ]
         if not rows:
-            message = "No contacts" if not query else f"No results for \"{query}\""
+            message = "No contacts" if not query else f'No results for "{query}"'
             rows = [TextView(message, id="empty_list_message", color=MUTED, padding=L.PADDING)]
         content = Column(
             Toolbar("Contacts"),
             EditText(id="open_search_bar_text_view", hint="Search contacts", on_change=self.search),
             RecyclerView(*rows, id="contact_list"),
         )
-        fab = ImageButton("+", desc="Create contact", id="floating_action_button", on_click=self.create,
-                          width=170, height=170, gravity="bottom|end")
+        fab = ImageButton(
+            "+",
+            desc="Create contact",
+            id="floating_action_button",
+            on_click=self.create,
+            width=170,
+            height=170,
+            gravity="bottom|end",
+        )
         return FrameLayout(children=[content, fab])
 
     def search(self, text: str) -> None:
@@ -91,11 +105,12 @@ class ContactListScreen(Screen):
     def _open(self, contact_id: int) -> Callable[[], None]:
         def open_contact() -> None:
             self.push(ContactDetailScreen(self.app, contact_id))
+
         return open_contact
 
 
 class ContactEditorScreen(Screen):
-    """"Create contact": name, company, phone with its label, email; Save."""
+    """ "Create contact": name, company, phone with its label, email; Save."""
 
     app: ContactsApp
 
@@ -106,19 +121,32 @@ class ContactEditorScreen(Screen):
         self.phone_label = "Mobile"
 
     def build(self) -> View:
-        label = TextView(self.phone_label, id="phone_type", desc=f"{self.phone_label} Phone", width=300,
-                         height=L.EDIT_HEIGHT, padding=L.PADDING // 2, on_click=self.choose_label)
+        label = TextView(
+            self.phone_label,
+            id="phone_type",
+            desc=f"{self.phone_label} Phone",
+            width=300,
+            height=L.EDIT_HEIGHT,
+            padding=L.PADDING // 2,
+            on_click=self.choose_label,
+        )
         return Column(
-            Toolbar("Create contact", on_back=self.cancel, actions=[
-                Button("Save", id="editor_menu_save_button", width=240, on_click=self.save),
-            ]),
+            Toolbar(
+                "Create contact",
+                on_back=self.cancel,
+                actions=[
+                    Button("Save", id="editor_menu_save_button", width=240, on_click=self.save),
+                ],
+            ),
             ScrollView(
                 EditText(id="first_name", hint="First name"),
                 EditText(id="last_name", hint="Last name"),
                 EditText(id="company", hint="Company"),
                 Row(EditText(id="phone", hint="Phone", weight=1), label, height=L.EDIT_HEIGHT),
                 EditText(id="email", hint="Email"),
-                id="editor_scroll", spacing=24, padding=L.PADDING // 2,
+                id="editor_scroll",
+                spacing=24,
+                padding=L.PADDING // 2,
             ),
         )
 
@@ -126,14 +154,23 @@ class ContactEditorScreen(Screen):
         return any(self.form.get(f, "").strip() for f in EDITOR_FIELDS)
 
     def choose_label(self) -> None:
-        options = [TextView(option, id="label_option", height=L.ROW_HEIGHT - 30, padding=L.PADDING // 2,
-                            on_click=self._pick(option)) for option in PHONE_LABELS]
+        options = [
+            TextView(
+                option,
+                id="label_option",
+                height=L.ROW_HEIGHT - 30,
+                padding=L.PADDING // 2,
+                on_click=self._pick(option),
+            )
+            for option in PHONE_LABELS
+        ]
         self.show_dialog(AlertDialog("Phone label", content=options, buttons=[("Cancel", None)]))
 
     def _pick(self, option: str) -> Callable[[], None]:
         def pick_label() -> None:
             self.phone_label = option
             self.dismiss_dialog()
+
         return pick_label
 
     def save(self) -> None:
@@ -142,8 +179,13 @@ class ContactEditorScreen(Screen):
             self.toast("Contact is empty")
             self.finish()
             return
-        contact = self.app.book.add(self.form["first_name"].strip(), self.form["last_name"].strip(),
-                                    self.form["phone"].strip(), self.phone_label, self.form["email"].strip())
+        contact = self.app.book.add(
+            self.form["first_name"].strip(),
+            self.form["last_name"].strip(),
+            self.form["phone"].strip(),
+            self.phone_label,
+            self.form["email"].strip(),
+        )
         self.toast(f"{contact.display_name} saved")
         self.finish()
         self.device.push_screen(self.app, ContactDetailScreen(self.app, contact.id))
@@ -151,7 +193,9 @@ class ContactEditorScreen(Screen):
     def cancel(self) -> None:
         if self._typed():
             self.branch("ask_discard")
-            self.show_dialog(AlertDialog("Discard changes?", buttons=[("Cancel", None), ("Discard", self.finish)]))
+            self.show_dialog(
+                AlertDialog("Discard changes?", buttons=[("Cancel", None), ("Discard", self.finish)])
+            )
             return
         self.finish()
 
@@ -180,28 +224,46 @@ class ContactDetailScreen(Screen):
             return Column(Toolbar("Contact", on_back=self.finish), TextView("Contact deleted", color=MUTED))
         number_rows: list[View] = []
         if contact.phone:
-            number_rows.append(ListItem(contact.phone, contact.phone_label, id="phone_row", title_id="header",
-                                        subtitle_id="sub_header", on_click=self.call))
+            number_rows.append(
+                ListItem(
+                    contact.phone,
+                    contact.phone_label,
+                    id="phone_row",
+                    title_id="header",
+                    subtitle_id="sub_header",
+                    on_click=self.call,
+                )
+            )
         if contact.email:
             number_rows.append(ListItem(contact.email, "Email", id="email_row", title_id="header"))
         actions = Row(
             Button("Call", id="call_action", style="outlined", weight=1, on_click=self.call),
             Button("Text", id="text_action", style="outlined", weight=1, on_click=self.text),
-            height=L.BUTTON_HEIGHT + 20, spacing=30, padding=L.PADDING // 2,
+            height=L.BUTTON_HEIGHT + 20,
+            spacing=30,
+            padding=L.PADDING // 2,
         )
         content = Column(
-            Toolbar("", on_back=self.finish, actions=[
-                ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
-            ]),
-            TextView(contact.display_name, id="large_title", size=L.TITLE_SIZE + 10, align="center",
-                     padding=L.PADDING),
+            Toolbar(
+                "",
+                on_back=self.finish,
+                actions=[
+                    ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
+                ],
+            ),
+            TextView(
+                contact.display_name,
+                id="large_title",
+                size=L.TITLE_SIZE + 10,
+                align="center",
+                padding=L.PADDING,
+            ),
             actions if contact.phone else None,
             ScrollView(*number_rows, id="detail_list"),
             Spacer(weight=0.01),
         )
         if self.menu_open:
-            return with_popup_menu(content, [("Delete", self.ask_delete)],
-                                   self.close_menu)
+            return with_popup_menu(content, [("Delete", self.ask_delete)], self.close_menu)
         return content
 
     def open_menu(self) -> None:
@@ -228,7 +290,9 @@ class ContactDetailScreen(Screen):
 
     def ask_delete(self) -> None:
         self.menu_open = False
-        self.show_dialog(AlertDialog("Delete this contact?", buttons=[("Cancel", None), ("Delete", self.delete)]))
+        self.show_dialog(
+            AlertDialog("Delete this contact?", buttons=[("Cancel", None), ("Delete", self.delete)])
+        )
 
     def delete(self) -> None:
         self.app.book.delete(self.contact_id)

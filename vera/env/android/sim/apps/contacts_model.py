@@ -9,14 +9,62 @@ from dataclasses import dataclass, field
 PHONE_LABELS = ("Mobile", "Home", "Work", "Main", "Other")
 
 FIRST_NAMES = (
-    "Alice", "Bob", "Charlie", "David", "Eva", "Frank", "Grace", "Hannah", "Ivan", "Jack", "Hugo", "Noa",
-    "Oscar", "Gabriel", "Amara", "Liam", "Sofia", "Mateo", "Yuki", "Priya", "Omar", "Lena", "Tariq", "Chloe",
-    "Diego", "Mei", "Kofi", "Ingrid", "Ravi", "Zara",
+    "Alice",
+    "Bob",
+    "Charlie",
+    "David",
+    "Eva",
+    "Frank",
+    "Grace",
+    "Hannah",
+    "Ivan",
+    "Jack",
+    "Hugo",
+    "Noa",
+    "Oscar",
+    "Gabriel",
+    "Amara",
+    "Liam",
+    "Sofia",
+    "Mateo",
+    "Yuki",
+    "Priya",
+    "Omar",
+    "Lena",
+    "Tariq",
+    "Chloe",
+    "Diego",
+    "Mei",
+    "Kofi",
+    "Ingrid",
+    "Ravi",
+    "Zara",
 )
 LAST_NAMES = (
-    "Johnson", "Smith", "Brown", "Taylor", "Adams", "Wilson", "Lee", "White", "Harris", "Clark", "Pereira",
-    "Mohammed", "Ibrahim", "Mohamed", "Garcia", "Nguyen", "Kowalski", "Okafor", "Silva", "Tanaka", "Patel",
-    "Muller", "Rossi", "Haddad",
+    "Johnson",
+    "Smith",
+    "Brown",
+    "Taylor",
+    "Adams",
+    "Wilson",
+    "Lee",
+    "White",
+    "Harris",
+    "Clark",
+    "Pereira",
+    "Mohammed",
+    "Ibrahim",
+    "Mohamed",
+    "Garcia",
+    "Nguyen",
+    "Kowalski",
+    "Okafor",
+    "Silva",
+    "Tanaka",
+    "Patel",
+    "Muller",
+    "Rossi",
+    "Haddad",
 )
 
 
@@ -70,8 +118,9 @@ class ContactsBook:
     contacts: list[Contact] = field(default_factory=list)
     _next_id: int = 1
 
-    def add(self, first: str, last: str = "", phone: str = "", phone_label: str = "Mobile",
-            email: str = "") -> Contact:
+    def add(
+        self, first: str, last: str = "", phone: str = "", phone_label: str = "Mobile", email: str = ""
+    ) -> Contact:
         contact = Contact(self._next_id, first, last, phone, phone_label, email)
         self._next_id += 1
         self.contacts.append(contact)

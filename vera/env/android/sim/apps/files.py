@@ -137,26 +137,48 @@ class FilesBrowserScreen(Screen):
                 summary = f"{count} item{'s' if count != 1 else ''}"
             else:
                 summary = f"{size_label(node.byte_size)} · {date_label(node.mtime_ms)}"
-            rows.append(ListItem(node.name, summary, id="item_root", title_id="item_title", subtitle_id="item_summary",
-                                 selected=path in self.selected, on_click=self._tap(path, node.is_dir),
-                                 on_long_click=self._hold(path)))
+            rows.append(
+                ListItem(
+                    node.name,
+                    summary,
+                    id="item_root",
+                    title_id="item_title",
+                    subtitle_id="item_summary",
+                    selected=path in self.selected,
+                    on_click=self._tap(path, node.is_dir),
+                    on_long_click=self._hold(path),
+                )
+            )
         if not rows:
-            rows = [TextView("No items", id="empty_message", color=MUTED, align="center", padding=L.PADDING * 2)]
+            rows = [
+                TextView("No items", id="empty_message", color=MUTED, align="center", padding=L.PADDING * 2)
+            ]
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("✕", desc="Delete", id="action_menu_delete", on_click=self.ask_delete),
-                ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
-            ])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[
+                    ImageButton("✕", desc="Delete", id="action_menu_delete", on_click=self.ask_delete),
+                    ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
+                ],
+            )
         else:
-            toolbar = Toolbar(self.title(), actions=[
-                ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
-            ])
-            toolbar.children.insert(0, ImageButton("=", desc="Show roots", id="show_roots", on_click=self.open_drawer))
+            toolbar = Toolbar(
+                self.title(),
+                actions=[
+                    ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
+                ],
+            )
+            toolbar.children.insert(
+                0, ImageButton("=", desc="Show roots", id="show_roots", on_click=self.open_drawer)
+            )
         crumb = None
         if self.path is not None and self.path.startswith(STORAGE_ROOT) and self.root == STORAGE_LABEL:
             rel = posixpath.relpath(self.path, STORAGE_ROOT)
             trail = STORAGE_LABEL if rel == "." else STORAGE_LABEL + " › " + " › ".join(rel.split("/"))
-            crumb = TextView(trail, id="breadcrumb", size=L.SMALL_TEXT_SIZE, color=MUTED, padding=L.PADDING // 2)
+            crumb = TextView(
+                trail, id="breadcrumb", size=L.SMALL_TEXT_SIZE, color=MUTED, padding=L.PADDING // 2
+            )
         content: View = Column(toolbar, crumb, RecyclerView(*rows, id="dir_list"))
         if self.drawer_open:
             content = self._with_drawer(content)
@@ -165,11 +187,26 @@ class FilesBrowserScreen(Screen):
         return content
 
     def _with_drawer(self, content: View) -> View:
-        rows = [ListItem(root, "", id="roots_item", title_id="title", selected=root == self.root,
-                         on_click=self._go_root(root)) for root in ROOTS]
-        panel = Column(TextView("Files", size=L.TITLE_SIZE, bold=True, padding=L.PADDING, height=L.TOOLBAR_HEIGHT),
-                       RecyclerView(*rows, id="roots_list"), width=DRAWER_WIDTH, height=L.SCREEN_HEIGHT,
-                       gravity="top|start", background=(255, 255, 255), id="drawer_roots")
+        rows = [
+            ListItem(
+                root,
+                "",
+                id="roots_item",
+                title_id="title",
+                selected=root == self.root,
+                on_click=self._go_root(root),
+            )
+            for root in ROOTS
+        ]
+        panel = Column(
+            TextView("Files", size=L.TITLE_SIZE, bold=True, padding=L.PADDING, height=L.TOOLBAR_HEIGHT),
+            RecyclerView(*rows, id="roots_list"),
+            width=DRAWER_WIDTH,
+            height=L.SCREEN_HEIGHT,
+            gravity="top|start",
+            background=(255, 255, 255),
+            id="drawer_roots",
+        )
         return FrameLayout(children=[content, Spacer(on_click=self.close_drawer), panel])
 
     def _menu_items(self) -> list[tuple[str, Callable[[], None]]]:
@@ -179,7 +216,11 @@ class FilesBrowserScreen(Screen):
                 items.append(("New folder", self.ask_new_folder))
             items.append(("Select all", self.select_all))
             return items
-        items = [("Select all", self.select_all), ("Copy to…", self.copy_selected), ("Move to…", self.move_selected)]
+        items = [
+            ("Select all", self.select_all),
+            ("Copy to…", self.copy_selected),
+            ("Move to…", self.move_selected),
+        ]
         if len(self.selected) == 1:
             items.append(("Rename", self.ask_rename))
         return items
@@ -209,6 +250,7 @@ class FilesBrowserScreen(Screen):
                 self.path = posixpath.join(STORAGE_ROOT, "Download")
             else:
                 self.path = None
+
         return go_to_root
 
     def _tap(self, path: str, is_dir: bool) -> Callable[[], None]:
@@ -226,12 +268,14 @@ class FilesBrowserScreen(Screen):
             else:
                 self.branch("file")
                 self.toast(f"No app can open {posixpath.basename(path)}")
+
         return open_item
 
     def _hold(self, path: str) -> Callable[[], None]:
         def select_item() -> None:
             if path not in self.selected:
                 self.selected.append(path)
+
         return select_item
 
     def clear_selection(self) -> None:
@@ -267,7 +311,9 @@ class FilesBrowserScreen(Screen):
     # --- operations ------------------------------------------------------------------------------------
     def ask_delete(self) -> None:
         what = "this file" if len(self.selected) == 1 else f"{len(self.selected)} items"
-        self.show_dialog(AlertDialog(f"Delete {what}?", buttons=[("Cancel", None), ("OK", self.delete_selected)]))
+        self.show_dialog(
+            AlertDialog(f"Delete {what}?", buttons=[("Cancel", None), ("OK", self.delete_selected)])
+        )
 
     def delete_selected(self) -> None:
         for path in self.selected:
@@ -278,8 +324,13 @@ class FilesBrowserScreen(Screen):
     def ask_rename(self) -> None:
         self.menu_open = False
         self.form["rename_name"] = posixpath.basename(self.selected[0])
-        self.show_dialog(AlertDialog("Rename", content=[EditText(id="rename_name", hint="Name")],
-                                     buttons=[("Cancel", None), ("OK", self.rename_selected)]))
+        self.show_dialog(
+            AlertDialog(
+                "Rename",
+                content=[EditText(id="rename_name", hint="Name")],
+                buttons=[("Cancel", None), ("OK", self.rename_selected)],
+            )
+        )
 
     def rename_selected(self) -> None:
         new_name = self.form.get("rename_name", "").strip()
@@ -298,8 +349,13 @@ class FilesBrowserScreen(Screen):
     def ask_new_folder(self) -> None:
         self.menu_open = False
         self.form["new_folder_name"] = ""
-        self.show_dialog(AlertDialog("New folder", content=[EditText(id="new_folder_name", hint="Folder name")],
-                                     buttons=[("Cancel", None), ("OK", self.create_folder)]))
+        self.show_dialog(
+            AlertDialog(
+                "New folder",
+                content=[EditText(id="new_folder_name", hint="Folder name")],
+                buttons=[("Cancel", None), ("OK", self.create_folder)],
+            )
+        )
 
     def create_folder(self) -> None:
         name = self.form.get("new_folder_name", "").strip()
@@ -326,8 +382,12 @@ class FilesBrowserScreen(Screen):
                     node = self.fs.node(path)
                     if node is None or node.is_dir:
                         continue
-                    self.fs.write(posixpath.join(target, name), node.content, mtime_ms=now_ms(self.device),
-                                  size=node.size)
+                    self.fs.write(
+                        posixpath.join(target, name),
+                        node.content,
+                        mtime_ms=now_ms(self.device),
+                        size=node.size,
+                    )
                 else:
                     self.fs.move(path, target)
                 done += 1
@@ -336,7 +396,9 @@ class FilesBrowserScreen(Screen):
                 self.toast(f"{'Copied' if copy else 'Moved'} {done} item{'s' if done != 1 else ''}")
 
         label = "Copy" if copy else "Move"
-        self.push(FolderPickerScreen(self.app, STORAGE_ROOT, STORAGE_LABEL, f"{label} to…", label, transfer_here))
+        self.push(
+            FolderPickerScreen(self.app, STORAGE_ROOT, STORAGE_LABEL, f"{label} to…", label, transfer_here)
+        )
 
     def copy_selected(self) -> None:
         self._transfer(copy=True)

@@ -34,13 +34,58 @@ STANDARD_FOLDERS: dict[str, tuple[str, ...]] = {
 }
 
 _ADJECTIVES = (
-    "bold", "brave", "busy", "calm", "clever", "eager", "fair", "fancy", "gentle", "happy", "jolly", "kind",
-    "lively", "lucky", "neat", "proud", "quick", "quiet", "shy", "silly", "smart", "strong", "swift", "tough",
-    "wise", "witty", "zesty",
+    "bold",
+    "brave",
+    "busy",
+    "calm",
+    "clever",
+    "eager",
+    "fair",
+    "fancy",
+    "gentle",
+    "happy",
+    "jolly",
+    "kind",
+    "lively",
+    "lucky",
+    "neat",
+    "proud",
+    "quick",
+    "quiet",
+    "shy",
+    "silly",
+    "smart",
+    "strong",
+    "swift",
+    "tough",
+    "wise",
+    "witty",
+    "zesty",
 )
 _NOUNS = (
-    "ant", "banana", "cat", "dolphin", "eagle", "fox", "giraffe", "hat", "jacket", "kangaroo", "king", "koala",
-    "lion", "moon", "owl", "panda", "penguin", "river", "tiger", "umbrella", "wolf", "yacht", "zebra",
+    "ant",
+    "banana",
+    "cat",
+    "dolphin",
+    "eagle",
+    "fox",
+    "giraffe",
+    "hat",
+    "jacket",
+    "kangaroo",
+    "king",
+    "koala",
+    "lion",
+    "moon",
+    "owl",
+    "panda",
+    "penguin",
+    "river",
+    "tiger",
+    "umbrella",
+    "wolf",
+    "yacht",
+    "zebra",
 )
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -214,6 +259,9 @@ def standard_storage(rng: random.Random | None = None, mtime_ms: int = 0) -> Fil
         fs.mkdir(posixpath.join(STORAGE_ROOT, folder), mtime_ms=mtime_ms)
         chosen = names if rng is None or not names else rng.sample(names, k=rng.randint(1, len(names)))
         for age, name in enumerate(chosen):  # a day apart, so the files do not all share one time
-            fs.write(posixpath.join(STORAGE_ROOT, folder, name), size=1024 * (1 + len(name)),
-                     mtime_ms=mtime_ms - age * 86_400_000 - 3_600_000 * (len(name) % 9))
+            fs.write(
+                posixpath.join(STORAGE_ROOT, folder, name),
+                size=1024 * (1 + len(name)),
+                mtime_ms=mtime_ms - age * 86_400_000 - 3_600_000 * (len(name) % 9),
+            )
     return fs

@@ -54,7 +54,8 @@ def date_label(ms: int) -> str:
     """``Oct 15, 2023, 3:34 PM``-style modification time."""
     when = datetime.fromtimestamp(ms / 1000, UTC)
     hour = when.hour % 12 or 12
-    return f"{when.strftime('%b')} {when.day}, {when.year}, {hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+    half = "AM" if when.hour < 12 else "PM"
+    return f"{when.strftime('%b')} {when.day}, {when.year}, {hour}:{when.minute:02d} {half}"
 
 
 def size_label(size: int) -> str:
@@ -65,14 +66,24 @@ def size_label(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def with_popup_menu(content: View, items: Sequence[tuple[str, Callable[[], Any]]],
-                    on_dismiss: Callable[[], Any]) -> View:
+def with_popup_menu(
+    content: View, items: Sequence[tuple[str, Callable[[], Any]]], on_dismiss: Callable[[], Any]
+) -> View:
     """`content` with Android's overflow ``PopupMenu`` open at the top right; tapping outside closes it."""
     row_height = L.ROW_HEIGHT - 24
-    rows = [TextView(label, id="title", height=row_height, padding=L.PADDING // 2, max_lines=1, on_click=handler)
-            for label, handler in items]
-    panel = Column(*rows, id="popup_menu", width=MENU_WIDTH, height=len(rows) * row_height + 24, padding=12,
-                   gravity="top|end", background=(255, 255, 255))
+    rows = [
+        TextView(label, id="title", height=row_height, padding=L.PADDING // 2, max_lines=1, on_click=handler)
+        for label, handler in items
+    ]
+    panel = Column(
+        *rows,
+        id="popup_menu",
+        width=MENU_WIDTH,
+        height=len(rows) * row_height + 24,
+        padding=12,
+        gravity="top|end",
+        background=(255, 255, 255),
+    )
     return FrameLayout(children=[content, Spacer(on_click=on_dismiss), panel])
 
 
@@ -82,8 +93,16 @@ class FolderPickerScreen(Screen):
     ``on_pick(path)`` runs with the folder shown when the user confirms; the picker then closes.
     """
 
-    def __init__(self, app: App, root: str, root_title: str, title: str, confirm_label: str,
-                 on_pick: Callable[[str], Any], start: str | None = None) -> None:
+    def __init__(
+        self,
+        app: App,
+        root: str,
+        root_title: str,
+        title: str,
+        confirm_label: str,
+        on_pick: Callable[[str], Any],
+        start: str | None = None,
+    ) -> None:
         super().__init__(app)
         self.root = root
         self.root_title = root_title
@@ -107,12 +126,18 @@ class FolderPickerScreen(Screen):
             rows.append(ListItem("..", "Parent folder", on_click=self.up, id="picker_item"))
         rows += [ListItem(n.name, "Folder", on_click=self._enter(n.name), id="picker_item") for n in folders]
         empty = TextView("No folders", id="empty", color=MUTED, padding=L.PADDING) if not folders else None
-        buttons = Row(Spacer(), Button("Cancel", id="cancel", style="text", width=280, on_click=self.finish),
-                      Button(self.confirm_label, id="confirm", width=340, on_click=self.confirm),
-                      height=L.BUTTON_HEIGHT + 40, padding=20)
+        buttons = Row(
+            Spacer(),
+            Button("Cancel", id="cancel", style="text", width=280, on_click=self.finish),
+            Button(self.confirm_label, id="confirm", width=340, on_click=self.confirm),
+            height=L.BUTTON_HEIGHT + 40,
+            padding=20,
+        )
         return Column(
             Toolbar(self.title, on_back=self.finish),
-            TextView(self._crumb(), id="breadcrumb", size=L.SMALL_TEXT_SIZE, color=MUTED, padding=L.PADDING // 2),
+            TextView(
+                self._crumb(), id="breadcrumb", size=L.SMALL_TEXT_SIZE, color=MUTED, padding=L.PADDING // 2
+            ),
             empty,
             RecyclerView(*rows, id="picker_list"),
             buttons,
@@ -122,6 +147,7 @@ class FolderPickerScreen(Screen):
         def enter_folder() -> None:
             self.path = posixpath.join(self.path, name)
             self.scroll.clear()
+
         return enter_folder
 
     def up(self) -> None:

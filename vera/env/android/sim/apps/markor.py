@@ -109,26 +109,49 @@ class MarkorBrowserScreen(Screen):
         rows = []
         for node in entries:
             subtitle = "Folder" if node.is_dir else date_label(node.mtime_ms)
-            rows.append(ListItem(node.name, subtitle, id="ui__filesystem_item", selected=node.name in self.selected,
-                                 title_id="ui__filesystem_item__title",
-                                 subtitle_id="ui__filesystem_item__description",
-                                 on_click=self._tap(node.name, node.is_dir), on_long_click=self._hold(node.name)))
+            rows.append(
+                ListItem(
+                    node.name,
+                    subtitle,
+                    id="ui__filesystem_item",
+                    selected=node.name in self.selected,
+                    title_id="ui__filesystem_item__title",
+                    subtitle_id="ui__filesystem_item__description",
+                    on_click=self._tap(node.name, node.is_dir),
+                    on_long_click=self._hold(node.name),
+                )
+            )
         empty = None
         if not rows:
             empty = TextView("This folder is empty", id="empty_hint", color=MUTED, padding=L.PADDING)
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear_selection, actions=[
-                ImageButton("✕", desc="Delete", id="action_delete", on_click=self.ask_delete),
-                ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
-            ])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear_selection,
+                actions=[
+                    ImageButton("✕", desc="Delete", id="action_delete", on_click=self.ask_delete),
+                    ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
+                ],
+            )
         else:
             title = posixpath.basename(self.folder) if self.folder else "Markor"
-            toolbar = Toolbar(title, on_back=self.up if self.folder else None, actions=[
-                ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
-            ])
+            toolbar = Toolbar(
+                title,
+                on_back=self.up if self.folder else None,
+                actions=[
+                    ImageButton("⋮", desc="More options", id="action_more", on_click=self.open_menu),
+                ],
+            )
         content = Column(toolbar, empty, RecyclerView(*rows, id="ui__filesystem_dialog__list"))
-        fab = ImageButton("+", desc="Create a new file or folder", id="fab_add_new_item", on_click=self.ask_new,
-                          width=170, height=170, gravity="bottom|end")
+        fab = ImageButton(
+            "+",
+            desc="Create a new file or folder",
+            id="fab_add_new_item",
+            on_click=self.ask_new,
+            width=170,
+            height=170,
+            gravity="bottom|end",
+        )
         root = FrameLayout(children=[content, fab])
         if self.menu_open:
             return with_popup_menu(root, self._menu_items(), self.close_menu)
@@ -159,12 +182,14 @@ class MarkorBrowserScreen(Screen):
             else:
                 self.branch("note")
                 self.push(MarkorEditorScreen(self.app, posixpath.join(self.path, name)))
+
         return open_entry
 
     def _hold(self, name: str) -> Callable[[], None]:
         def select_entry() -> None:
             if name not in self.selected:
                 self.selected.append(name)
+
         return select_entry
 
     def clear_selection(self) -> None:
@@ -202,10 +227,16 @@ class MarkorBrowserScreen(Screen):
     def ask_new(self) -> None:
         self.form["new_file_dialog__name"] = ""
         self.form["new_file_dialog__ext"] = self.app.state.default_extension
-        self.show_dialog(AlertDialog("New file", content=[
-            EditText(id="new_file_dialog__name", hint="Name"),
-            EditText(id="new_file_dialog__ext", hint="Extension"),
-        ], buttons=[("Folder", self.create_folder), ("Cancel", None), ("OK", self.create_file)]))
+        self.show_dialog(
+            AlertDialog(
+                "New file",
+                content=[
+                    EditText(id="new_file_dialog__name", hint="Name"),
+                    EditText(id="new_file_dialog__ext", hint="Extension"),
+                ],
+                buttons=[("Folder", self.create_folder), ("Cancel", None), ("OK", self.create_file)],
+            )
+        )
 
     def create_file(self) -> None:
         name = self.form.get("new_file_dialog__name", "").strip()
@@ -233,8 +264,13 @@ class MarkorBrowserScreen(Screen):
     # --- delete / rename / move ------------------------------------------------------------------------
     def ask_delete(self) -> None:
         names = ", ".join(self.selected)
-        self.show_dialog(AlertDialog("Delete", f"Do you really want to delete: {names}?",
-                                     buttons=[("Cancel", None), ("OK", self.delete_selected)]))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                f"Do you really want to delete: {names}?",
+                buttons=[("Cancel", None), ("OK", self.delete_selected)],
+            )
+        )
 
     def delete_selected(self) -> None:
         for name in self.selected:
@@ -244,8 +280,13 @@ class MarkorBrowserScreen(Screen):
     def ask_rename(self) -> None:
         self.menu_open = False
         self.form["rename_name"] = self.selected[0]
-        self.show_dialog(AlertDialog("Rename", content=[EditText(id="rename_name", hint="Name")],
-                                     buttons=[("Cancel", None), ("OK", self.rename_selected)]))
+        self.show_dialog(
+            AlertDialog(
+                "Rename",
+                content=[EditText(id="rename_name", hint="Name")],
+                buttons=[("Cancel", None), ("OK", self.rename_selected)],
+            )
+        )
 
     def rename_selected(self) -> None:
         new_name = self.form.get("rename_name", "").strip()
@@ -281,8 +322,11 @@ class MarkorBrowserScreen(Screen):
             if moved:
                 self.toast(f"Moved {moved} item(s)")
 
-        self.push(FolderPickerScreen(self.app, mm.MARKOR_ROOT, "Markor", "Select folder", "OK", move_here,
-                                     start=mm.MARKOR_ROOT))
+        self.push(
+            FolderPickerScreen(
+                self.app, mm.MARKOR_ROOT, "Markor", "Select folder", "OK", move_here, start=mm.MARKOR_ROOT
+            )
+        )
 
 
 class MarkorEditorScreen(Screen):
@@ -302,12 +346,19 @@ class MarkorEditorScreen(Screen):
 
     def build(self) -> View:
         name = posixpath.basename(self.path)
-        toolbar = Toolbar(name, on_back=self.leave, actions=[
-            ImageButton("✓", desc="Save", id="action_save", on_click=self.save),
-        ])
-        editor = EditText(id="document__fragment__edit__highlighting_editor", hint="", multiline=True,
-                          max_lines=40)
-        return Column(toolbar, ScrollView(editor, id="document__fragment__edit__content_editor__scrolling_parent"))
+        toolbar = Toolbar(
+            name,
+            on_back=self.leave,
+            actions=[
+                ImageButton("✓", desc="Save", id="action_save", on_click=self.save),
+            ],
+        )
+        editor = EditText(
+            id="document__fragment__edit__highlighting_editor", hint="", multiline=True, max_lines=40
+        )
+        return Column(
+            toolbar, ScrollView(editor, id="document__fragment__edit__content_editor__scrolling_parent")
+        )
 
     def save(self) -> None:
         if self.text == self.saved_text and self.app.fs.exists(self.path):

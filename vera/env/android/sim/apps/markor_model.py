@@ -13,17 +13,36 @@ NOTE_EXTENSIONS = (".md", ".txt")
 
 # Folder names AndroidWorld's MarkorMoveNote draws from.
 NOTE_FOLDERS = (
-    "BookNotes", "CodeSnippets", "DailyNotes", "FitnessPlans", "MeetingMinutes", "PersonalJournal",
-    "RecipeCollections", "StudyGuides", "TravelItineraries", "WorkProjects",
+    "BookNotes",
+    "CodeSnippets",
+    "DailyNotes",
+    "FitnessPlans",
+    "MeetingMinutes",
+    "PersonalJournal",
+    "RecipeCollections",
+    "StudyGuides",
+    "TravelItineraries",
+    "WorkProjects",
 )
 
 # Titles of the background notes that make a notes list look lived-in.
 NOISE_TITLES = (
-    "grocery_list_weekly.md", "meeting_notes_project_team.md", "personal_goals_2024.md", "reading_list_2024.md",
-    "research_paper_summary.md", "summer_vacation_plans.md", "budget_home_renovation.md",
-    "april_workout_routine.md", "birthday_gift_ideas_mom.md", "recipe_homemade_pizza.md",
-    "weekend_todo_list.md", "insurance_plan_comparison.md", "art_project_sketches.md",
-    "python_learning_goals.md", "trip_reflections_recent.md", "startup_ideas_launch.md",
+    "grocery_list_weekly.md",
+    "meeting_notes_project_team.md",
+    "personal_goals_2024.md",
+    "reading_list_2024.md",
+    "research_paper_summary.md",
+    "summer_vacation_plans.md",
+    "budget_home_renovation.md",
+    "april_workout_routine.md",
+    "birthday_gift_ideas_mom.md",
+    "recipe_homemade_pizza.md",
+    "weekend_todo_list.md",
+    "insurance_plan_comparison.md",
+    "art_project_sketches.md",
+    "python_learning_goals.md",
+    "trip_reflections_recent.md",
+    "startup_ideas_launch.md",
 )
 
 
@@ -40,8 +59,9 @@ def note_path(name: str, folder: str = "") -> str:
     return posixpath.join(MARKOR_ROOT, folder, name) if folder else posixpath.join(MARKOR_ROOT, name)
 
 
-def add_noise_notes(fs: FileSystem, rng: random.Random, count: int, mtime_ms: int,
-                    avoid: tuple[str, ...] = ()) -> list[str]:
+def add_noise_notes(
+    fs: FileSystem, rng: random.Random, count: int, mtime_ms: int, avoid: tuple[str, ...] = ()
+) -> list[str]:
     """Write ``count`` background notes with distinct titles not in ``avoid``; returns their names."""
     pool = [t for t in NOISE_TITLES if t not in avoid]
     names = rng.sample(pool, k=min(count, len(pool)))

@@ -87,23 +87,54 @@ class ConversationsScreen(Screen):
         book = self.app.contacts
         rows = []
         for conv in self.app.store.conversations():
-            date = TextView(time_label(conv.last.date_ms, now), id="conversation_date", size=L.SMALL_TEXT_SIZE,
-                            color=MUTED, width=220, align="right")
-            rows.append(ListItem(book.name_for(conv.address), conv.last.body, id="conversation_frame",
-                                 title_id="conversation_address", subtitle_id="conversation_body_short",
-                                 trailing=date, selected=conv.address in self.selected,
-                                 on_click=self._open(conv.address), on_long_click=self._select(conv.address)))
+            date = TextView(
+                time_label(conv.last.date_ms, now),
+                id="conversation_date",
+                size=L.SMALL_TEXT_SIZE,
+                color=MUTED,
+                width=220,
+                align="right",
+            )
+            rows.append(
+                ListItem(
+                    book.name_for(conv.address),
+                    conv.last.body,
+                    id="conversation_frame",
+                    title_id="conversation_address",
+                    subtitle_id="conversation_body_short",
+                    trailing=date,
+                    selected=conv.address in self.selected,
+                    on_click=self._open(conv.address),
+                    on_long_click=self._select(conv.address),
+                )
+            )
         if not rows:
-            rows = [TextView("No stored conversations have been found", id="no_conversations_placeholder",
-                             color=MUTED, padding=L.PADDING)]
+            rows = [
+                TextView(
+                    "No stored conversations have been found",
+                    id="no_conversations_placeholder",
+                    color=MUTED,
+                    padding=L.PADDING,
+                )
+            ]
         if self.selected:
-            toolbar = Toolbar(f"{len(self.selected)} selected", on_back=self.clear, actions=[
-                ImageButton("✕", desc="Delete", id="cab_delete", on_click=self.ask_delete)])
+            toolbar = Toolbar(
+                f"{len(self.selected)} selected",
+                on_back=self.clear,
+                actions=[ImageButton("✕", desc="Delete", id="cab_delete", on_click=self.ask_delete)],
+            )
         else:
             toolbar = Toolbar("SMS Messenger")
         content = Column(toolbar, RecyclerView(*rows, id="conversations_list"))
-        fab = ImageButton("+", desc="New conversation", id="conversations_fab", on_click=self.new_conversation,
-                          width=170, height=170, gravity="bottom|end")
+        fab = ImageButton(
+            "+",
+            desc="New conversation",
+            id="conversations_fab",
+            on_click=self.new_conversation,
+            width=170,
+            height=170,
+            gravity="bottom|end",
+        )
         return FrameLayout(children=[content, fab])
 
     def _open(self, address: str) -> Callable[[], None]:
@@ -116,12 +147,14 @@ class ConversationsScreen(Screen):
                     self.selected.append(address)
                 return
             self.push(ThreadScreen(self.app, address))
+
         return open_conversation
 
     def _select(self, address: str) -> Callable[[], None]:
         def select_conversation() -> None:
             if address not in self.selected:
                 self.selected.append(address)
+
         return select_conversation
 
     def clear(self) -> None:
@@ -134,8 +167,13 @@ class ConversationsScreen(Screen):
         return False
 
     def ask_delete(self) -> None:
-        self.show_dialog(AlertDialog("Delete", "Are you sure you want to delete the selected conversations?",
-                                     buttons=[("No", None), ("Yes", self.delete)]))
+        self.show_dialog(
+            AlertDialog(
+                "Delete",
+                "Are you sure you want to delete the selected conversations?",
+                buttons=[("No", None), ("Yes", self.delete)],
+            )
+        )
 
     def delete(self) -> None:
         for address in self.selected:
@@ -158,18 +196,46 @@ class NewConversationScreen(Screen):
 
     def build(self) -> View:
         query = self.form.get("new_conversation_address", "").strip().lower()
-        contacts = [c for c in self.app.contacts.sorted() if c.phone and (
-            not query or query in c.display_name.lower() or (digits(query) and digits(query) in digits(c.phone)))]
-        rows = [ListItem(c.display_name, c.phone, id="item_contact_frame", title_id="item_contact_name",
-                         subtitle_id="item_contact_number", on_click=self._to(c.phone)) for c in contacts]
+        contacts = [
+            c
+            for c in self.app.contacts.sorted()
+            if c.phone
+            and (
+                not query
+                or query in c.display_name.lower()
+                or (digits(query) and digits(query) in digits(c.phone))
+            )
+        ]
+        rows = [
+            ListItem(
+                c.display_name,
+                c.phone,
+                id="item_contact_frame",
+                title_id="item_contact_name",
+                subtitle_id="item_contact_number",
+                on_click=self._to(c.phone),
+            )
+            for c in contacts
+        ]
         if not rows:
-            rows = [TextView("No contacts found", id="no_contacts_placeholder", color=MUTED, padding=L.PADDING)]
+            rows = [
+                TextView("No contacts found", id="no_contacts_placeholder", color=MUTED, padding=L.PADDING)
+            ]
         return Column(
             Toolbar("New conversation", on_back=self.finish),
-            Row(EditText(id="new_conversation_address", hint="Add Contact or Number…", weight=1,
-                         on_submit=self.confirm),
-                ImageButton("✓", desc="Confirm selection", id="new_conversation_confirm", on_click=self.confirm),
-                height=L.EDIT_HEIGHT + 20, padding=10),
+            Row(
+                EditText(
+                    id="new_conversation_address",
+                    hint="Add Contact or Number…",
+                    weight=1,
+                    on_submit=self.confirm,
+                ),
+                ImageButton(
+                    "✓", desc="Confirm selection", id="new_conversation_confirm", on_click=self.confirm
+                ),
+                height=L.EDIT_HEIGHT + 20,
+                padding=10,
+            ),
             RecyclerView(*rows, id="contacts_list"),
         )
 
@@ -188,6 +254,7 @@ class NewConversationScreen(Screen):
         def open_thread() -> None:
             self.finish()
             self.device.push_screen(self.app, ThreadScreen(self.app, number))
+
         return open_thread
 
 
@@ -207,10 +274,22 @@ class ThreadScreen(Screen):
         conv = self.app.store.conversation(self.address)
         bubbles: list[View] = []
         for sms in conv.messages if conv is not None else ():
-            body = TextView(sms.body, id="thread_message_body", width=760, padding=28, max_lines=12,
-                            background=_RECEIVED_BG if sms.box == INBOX else _SENT_BG)
-            stamp = TextView(time_label(sms.date_ms, now), id="thread_message_time", size=L.SMALL_TEXT_SIZE - 4,
-                             color=MUTED, width=760, align="left" if sms.box == INBOX else "right")
+            body = TextView(
+                sms.body,
+                id="thread_message_body",
+                width=760,
+                padding=28,
+                max_lines=12,
+                background=_RECEIVED_BG if sms.box == INBOX else _SENT_BG,
+            )
+            stamp = TextView(
+                time_label(sms.date_ms, now),
+                id="thread_message_time",
+                size=L.SMALL_TEXT_SIZE - 4,
+                color=MUTED,
+                width=760,
+                align="left" if sms.box == INBOX else "right",
+            )
             if sms.box == INBOX:
                 bubbles.append(Column(Row(body, Spacer(weight=1)), Row(stamp, Spacer(weight=1)), padding=8))
             else:
@@ -219,12 +298,14 @@ class ThreadScreen(Screen):
         compose = Row(
             EditText(id="thread_type_message", hint="Type a message…", weight=1, multiline=True, max_lines=3),
             ImageButton("▶", desc="Send", id="thread_send_message", on_click=self.send),
-            height=L.EDIT_HEIGHT + 30, padding=10,
+            height=L.EDIT_HEIGHT + 30,
+            padding=10,
         )
         return Column(
             Toolbar(title, on_back=self.finish),
             TextView(self.address, id="thread_number", size=L.SMALL_TEXT_SIZE, color=MUTED, padding=12)
-            if title != self.address else None,
+            if title != self.address
+            else None,
             RecyclerView(*bubbles, id="thread_messages_list"),
             compose,
         )

@@ -122,6 +122,8 @@ class SmsStore:
     def was_sent(self, number: str, body: str, now_ms: int, window_min: int = 5) -> bool:
         """A message with this body went to this number within the last ``window_min`` minutes."""
         return any(
-            same_number(m.address, number) and fuzzy_match(m.body, body) and now_ms - m.date_ms <= window_min * 60_000
+            same_number(m.address, number)
+            and fuzzy_match(m.body, body)
+            and now_ms - m.date_ms <= window_min * 60_000
             for m in self.sent()
         )

@@ -98,8 +98,10 @@ class AudioRecorderRenameRecording(AudioRecorderTask):
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         fs = device_storage(device)
-        return float(fs.exists(f"{am.RECORDINGS_DIR}/{self.params['new_stem']}{am.EXTENSION}")
-                     and not fs.exists(f"{am.RECORDINGS_DIR}/{self.params['old_name']}"))
+        return float(
+            fs.exists(f"{am.RECORDINGS_DIR}/{self.params['new_stem']}{am.EXTENSION}")
+            and not fs.exists(f"{am.RECORDINGS_DIR}/{self.params['old_name']}")
+        )
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Audio Recorder")

@@ -29,8 +29,9 @@ def book(device: SimDroid) -> ContactsBook:
     return device.app("contacts").state
 
 
-def add_noise_contacts(device: SimDroid, rng: random.Random, count: int,
-                       avoid: tuple[str, ...] = ()) -> list[str]:
+def add_noise_contacts(
+    device: SimDroid, rng: random.Random, count: int, avoid: tuple[str, ...] = ()
+) -> list[str]:
     names: list[str] = []
     for _ in range(count):
         name = random_name(rng, excluding=tuple(names) + avoid)
@@ -91,8 +92,10 @@ def contact_info_is_entered(elements: list[UIElement], first: str, last: str, ph
 
 
 class ContactsNewContactDraft(Task):
-    template = ("Go to the new contact screen and enter the following details: First Name: {first}, Last Name: "
-                "{last}, Phone: {phone}, Phone Label: {phone_label}. Do NOT hit save.")
+    template = (
+        "Go to the new contact screen and enter the following details: First Name: {first}, Last Name: "
+        "{last}, Phone: {phone}, Phone Label: {phone_label}. Do NOT hit save."
+    )
     complexity = 1.2
     app_names = ("contacts",)
     difficulty = "easy"
@@ -104,15 +107,18 @@ class ContactsNewContactDraft(Task):
 
     def initialize(self, device: SimDroid) -> None:
         rng = rules.init_rng(self.params)
-        add_noise_contacts(device, rng, rng.randint(1, 4), avoid=(f"{self.params['first']} {self.params['last']}",))
+        add_noise_contacts(
+            device, rng, rng.randint(1, 4), avoid=(f"{self.params['first']} {self.params['last']}",)
+        )
         self.contacts_before = len(book(device).contacts)
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         if len(book(device).contacts) != self.contacts_before:
             return 0.0  # it was saved
         p = self.params
-        shown = contact_info_is_entered(parse_ui_xml(device.ui_xml()), p["first"], p["last"], p["phone"],
-                                        p["phone_label"])
+        shown = contact_info_is_entered(
+            parse_ui_xml(device.ui_xml()), p["first"], p["last"], p["phone"], p["phone_label"]
+        )
         return float(shown)
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
@@ -152,7 +158,9 @@ class ContactsCountLastName(Task):
                 book(device).add(first, other_last, random_number(rng))
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
-        expected = sum(1 for c in book(device).contacts if c.last.strip().lower() == self.params["last_name"].lower())
+        expected = sum(
+            1 for c in book(device).contacts if c.last.strip().lower() == self.params["last_name"].lower()
+        )
         return float(rules.count_answer_ok(answer, expected))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:

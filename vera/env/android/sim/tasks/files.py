@@ -31,8 +31,9 @@ def open_storage_folder(ui: UI, folder: str) -> Iterator[JSONAction]:
 
 def write_file(device: SimDroid, folder: str, name: str, minutes_ago: int = 90) -> str:
     path = posixpath.join(rules.folder_path(folder), name)
-    device_storage(device).write(path, f"<{name}>", mtime_ms=now_ms(device) - minutes_ago * 60_000,
-                                 size=2048 + 37 * len(name))
+    device_storage(device).write(
+        path, f"<{name}>", mtime_ms=now_ms(device) - minutes_ago * 60_000, size=2048 + 37 * len(name)
+    )
     return path
 
 
@@ -42,8 +43,10 @@ class FilesTask(Task):
 
 
 class FilesDeleteFile(FilesTask):
-    template = ("Delete the file {file_name} from the Android filesystem located in the {subfolder} folder within "
-                "the sdk_gphone_x86_64 storage area.")
+    template = (
+        "Delete the file {file_name} from the Android filesystem located in the {subfolder} folder within "
+        "the sdk_gphone_x86_64 storage area."
+    )
     complexity = 2.2
     difficulty = "medium"
     family = "files_manage"
@@ -69,8 +72,10 @@ class FilesDeleteFile(FilesTask):
 
 
 class FilesMoveFile(FilesTask):
-    template = ("Move the file {file_name} from {source_folder} within the sdk_gphone_x86_64 storage area to the "
-                "{destination_folder} within the same sdk_gphone_x86_64 storage area in the Android filesystem.")
+    template = (
+        "Move the file {file_name} from {source_folder} within the sdk_gphone_x86_64 storage area to the "
+        "{destination_folder} within the same sdk_gphone_x86_64 storage area in the Android filesystem."
+    )
     complexity = 2.0
     difficulty = "medium"
     family = "files_manage"
@@ -100,8 +105,10 @@ class FilesMoveFile(FilesTask):
 class FilesCountInFolder(FilesTask):
     """vera: an information-retrieval question answered by browsing to a folder."""
 
-    template = ("How many files are in the {folder} folder of the sdk_gphone_x86_64 storage area? Answer with a "
-                "number.")
+    template = (
+        "How many files are in the {folder} folder of the sdk_gphone_x86_64 storage area? Answer with a "
+        "number."
+    )
     complexity = 1.2
     difficulty = "easy"
     family = "files_lookup"
@@ -134,8 +141,10 @@ class FilesCountInFolder(FilesTask):
 class FilesRenameFile(FilesTask):
     """vera: rename a file through selection mode's menu."""
 
-    template = ("Rename the file {file_name} in the {folder} folder of the sdk_gphone_x86_64 storage area to "
-                "{new_name}.")
+    template = (
+        "Rename the file {file_name} in the {folder} folder of the sdk_gphone_x86_64 storage area to "
+        "{new_name}."
+    )
     complexity = 1.6
     difficulty = "medium"
     family = "files_rename"
@@ -157,8 +166,11 @@ class FilesRenameFile(FilesTask):
         fs = device_storage(device)
         folder = rules.folder_path(self.params["folder"])
         renamed = fs.node(posixpath.join(folder, self.params["new_name"]))
-        return float(renamed is not None and not renamed.is_dir
-                     and not fs.exists(posixpath.join(folder, self.params["file_name"])))
+        return float(
+            renamed is not None
+            and not renamed.is_dir
+            and not fs.exists(posixpath.join(folder, self.params["file_name"]))
+        )
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Files")

@@ -40,8 +40,11 @@ def delete_file_ok(fs: FileSystem, params: Params, others: list[str]) -> bool:
 def move_file_params(rng: random.Random) -> Params:
     source, destination = rng.sample(TASK_FOLDERS, k=2)
     stem, extension = posixpath.splitext(rng.choice(STANDARD_FOLDERS[destination]))
-    return {"file_name": f"{stem}_{random_string(rng, 4)}{extension}", "source_folder": source,
-            "destination_folder": destination}
+    return {
+        "file_name": f"{stem}_{random_string(rng, 4)}{extension}",
+        "source_folder": source,
+        "destination_folder": destination,
+    }
 
 
 def move_file_ok(fs: FileSystem, params: Params) -> bool:
@@ -51,9 +54,26 @@ def move_file_ok(fs: FileSystem, params: Params) -> bool:
 
 
 RECORDING_WORDS = (
-    "interview", "meeting", "lecture", "session", "note", "conference", "webinar", "workshop", "seminar",
-    "briefing", "discussion", "talk", "presentation", "training", "memo", "narration", "journal", "diary",
-    "debate", "review",
+    "interview",
+    "meeting",
+    "lecture",
+    "session",
+    "note",
+    "conference",
+    "webinar",
+    "workshop",
+    "seminar",
+    "briefing",
+    "discussion",
+    "talk",
+    "presentation",
+    "training",
+    "memo",
+    "narration",
+    "journal",
+    "diary",
+    "debate",
+    "review",
 )
 
 

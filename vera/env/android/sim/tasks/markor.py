@@ -69,8 +69,9 @@ class MarkorTask(Task):
     def storage_now(self, device: SimDroid) -> int:
         return now_ms(device)
 
-    def write_note(self, device: SimDroid, name: str, content: str, minutes_ago: int = 60,
-                   folder: str = "") -> str:
+    def write_note(
+        self, device: SimDroid, name: str, content: str, minutes_ago: int = 60, folder: str = ""
+    ) -> str:
         path = mm.note_path(name, folder)
         device_storage(device).write(path, content, mtime_ms=now_ms(device) - minutes_ago * 60_000)
         return path
@@ -257,8 +258,10 @@ class MarkorEditNote(MarkorTask):
 
 
 class MarkorAddNoteHeader(MarkorTask):
-    template = ('Update the Markor note {original_name} by adding the following text, along with a new blank '
-                'line before the existing content: "{header}", and rename it to {new_name}.')
+    template = (
+        "Update the Markor note {original_name} by adding the following text, along with a new blank "
+        'line before the existing content: "{header}", and rename it to {new_name}.'
+    )
     complexity = 1.2
     difficulty = "medium"
     family = "markor_edit_rename"
@@ -286,7 +289,10 @@ class MarkorAddNoteHeader(MarkorTask):
 
 
 class MarkorChangeNoteContent(MarkorTask):
-    template = 'Update the content of {original_name} to "{updated_content}" in Markor and change its name to {new_name}.'
+    template = (
+        'Update the content of {original_name} to "{updated_content}" in Markor'
+        " and change its name to {new_name}."
+    )
     complexity = 1.2
     difficulty = "medium"
     family = "markor_edit_rename"
@@ -329,8 +335,9 @@ class MarkorMoveNote(MarkorTask):
         folders |= set(rng.sample(mm.NOTE_FOLDERS, k=3))
         for folder in folders:
             fs.mkdir(mm.note_path(folder), mtime_ms=now_ms(device) - 86_400_000)
-        self.write_note(device, self.params["file_name"], self.params["content"],
-                        folder=self.params["source_folder"])
+        self.write_note(
+            device, self.params["file_name"], self.params["content"], folder=self.params["source_folder"]
+        )
         for name in rng.sample(mm.NOISE_TITLES, k=2):
             self.write_note(device, name, mm.random_sentence(rng), folder=self.params["source_folder"])
         self.noise(device)
@@ -350,9 +357,11 @@ class MarkorMoveNote(MarkorTask):
 
 
 class MarkorMergeNotes(MarkorTask):
-    template = ("Merge the contents of Markor notes {file1_name}, {file2_name} and {file3_name} (in the same "
-                "order) into a new Markor note named {new_file_name} and save it. Add a new line between the "
-                "content of each note.")
+    template = (
+        "Merge the contents of Markor notes {file1_name}, {file2_name} and {file3_name} (in the same "
+        "order) into a new Markor note named {new_file_name} and save it. Add a new line between the "
+        "content of each note."
+    )
     complexity = 7.8
     difficulty = "hard"
     family = "markor_merge"
@@ -363,8 +372,9 @@ class MarkorMergeNotes(MarkorTask):
 
     def initialize(self, device: SimDroid) -> None:
         for i in (1, 2, 3):
-            self.write_note(device, self.params[f"file{i}_name"], self.params[f"file{i}_content"],
-                            minutes_ago=10 * i)
+            self.write_note(
+                device, self.params[f"file{i}_name"], self.params[f"file{i}_content"], minutes_ago=10 * i
+            )
         self.noise(device, avoid=tuple(self.params[f"file{i}_name"] for i in (1, 2, 3)))
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:

@@ -44,7 +44,8 @@ def create_note_ok(fs: FileSystem, params: Params) -> bool:
 
 
 def create_folder_params(rng: random.Random) -> Params:
-    stamp = f"2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}_{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}"
+    day = f"2023{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    stamp = f"{day}_{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}"
     return {"folder_name": f"folder_{stamp}{rng.randint(0, 59):02d}"}
 
 
@@ -77,8 +78,11 @@ def delete_all_ok(fs: FileSystem) -> bool:
 # -- edit --------------------------------------------------------------------------------------------------
 def edit_note_params(rng: random.Random) -> Params:
     edit_type = rng.choice(("header", "footer", "replace"))
-    params: Params = {"file_name": f"note_{random_string(rng, 5)}{rng.choice(mm.NOTE_EXTENSIONS)}",
-                      "edit_type": edit_type, "original_content": mm.random_sentence(rng)}
+    params: Params = {
+        "file_name": f"note_{random_string(rng, 5)}{rng.choice(mm.NOTE_EXTENSIONS)}",
+        "edit_type": edit_type,
+        "original_content": mm.random_sentence(rng),
+    }
     if edit_type == "replace":
         params["replace_text"] = "\n".join(rng.sample(mm.SENTENCES, k=3))
     else:
@@ -101,8 +105,12 @@ def edit_note_ok(fs: FileSystem, params: Params) -> bool:
 
 def add_header_params(rng: random.Random) -> Params:
     original, new = _distinct_names(rng, 2)
-    return {"original_name": original, "new_name": new, "original_content": mm.random_sentence(rng),
-            "header": random_string(rng, 20)}
+    return {
+        "original_name": original,
+        "new_name": new,
+        "original_content": mm.random_sentence(rng),
+        "header": random_string(rng, 20),
+    }
 
 
 def add_header_ok(fs: FileSystem, params: Params) -> bool:
@@ -119,8 +127,12 @@ def add_header_ok(fs: FileSystem, params: Params) -> bool:
 
 def change_content_params(rng: random.Random) -> Params:
     original, new = _distinct_names(rng, 2)
-    return {"original_name": original, "new_name": new, "updated_content": random_string(rng, 20),
-            "original_content": random_string(rng, 20)}
+    return {
+        "original_name": original,
+        "new_name": new,
+        "updated_content": random_string(rng, 20),
+        "original_content": random_string(rng, 20),
+    }
 
 
 def change_content_ok(fs: FileSystem, params: Params) -> bool:
@@ -133,14 +145,21 @@ def change_content_ok(fs: FileSystem, params: Params) -> bool:
 # -- move and merge ----------------------------------------------------------------------------------------
 def move_note_params(rng: random.Random) -> Params:
     source, destination = rng.sample(mm.NOTE_FOLDERS, k=2)
-    return {"file_name": _distinct_names(rng, 1)[0], "source_folder": source, "destination_folder": destination,
-            "content": mm.random_sentence(rng)}
+    return {
+        "file_name": _distinct_names(rng, 1)[0],
+        "source_folder": source,
+        "destination_folder": destination,
+        "content": mm.random_sentence(rng),
+    }
 
 
 def move_note_ok(fs: FileSystem, params: Params) -> bool:
     moved = mm.note_path(params["file_name"], params["destination_folder"])
-    return (not fs.exists(mm.note_path(params["file_name"], params["source_folder"]))
-            and fs.exists(moved) and fs.read(moved) == params["content"])
+    return (
+        not fs.exists(mm.note_path(params["file_name"], params["source_folder"]))
+        and fs.exists(moved)
+        and fs.read(moved) == params["content"]
+    )
 
 
 def merge_notes_params(rng: random.Random) -> Params:

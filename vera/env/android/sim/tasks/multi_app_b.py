@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 
 class MarkorCreateNoteAndSms(Task):
-    template = ("Create a new note in Markor named {file_name} with the following text: {text}. Share the entire "
-                "content of the note with the phone number {number} via SMS using Simple SMS Messenger")
+    template = (
+        "Create a new note in Markor named {file_name} with the following text: {text}. Share the entire "
+        "content of the note with the phone number {number} via SMS using Simple SMS Messenger"
+    )
     complexity = 1.8
     app_names = ("markor", "simple sms messenger")
     difficulty = "hard"
@@ -45,8 +47,12 @@ class MarkorCreateNoteAndSms(Task):
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         """The fraction of the two parts done: the note, and the SMS (sent and in SMS Messenger)."""
         note = markor_rules.create_note_ok(device_storage(device), self.params)
-        sms = sms_rules.sent_ok(store(device), {"number": self.params["number"], "message": self.params["text"]},
-                                now_ms(device), device.foreground())
+        sms = sms_rules.sent_ok(
+            store(device),
+            {"number": self.params["number"], "message": self.params["text"]},
+            now_ms(device),
+            device.foreground(),
+        )
         return (float(note) + float(sms)) / 2
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:

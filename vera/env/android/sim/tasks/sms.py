@@ -37,8 +37,9 @@ def receive_noise(device: SimDroid, rng: random.Random, count: int, start_minute
     """``count`` texts from random numbers, spaced a few minutes apart, ending well before now."""
     now = now_ms(device)
     for i in range(count):
-        store(device).receive(random_number(rng), rng.choice(SENTENCES),
-                              now - (start_minutes_ago - 7 * i) * 60_000)
+        store(device).receive(
+            random_number(rng), rng.choice(SENTENCES), now - (start_minutes_ago - 7 * i) * 60_000
+        )
 
 
 def open_thread_with(ui: UI, number_or_name: str) -> Iterator[JSONAction]:
@@ -103,8 +104,9 @@ class SimpleSmsReply(SmsTask):
         count = rng.randint(1, 5)
         receive_noise(device, rng, count)
         slot = rng.randint(0, count)
-        store(device).receive(self.params["number"], rng.choice(SENTENCES),
-                              now_ms(device) - (300 - 7 * slot) * 60_000 - 30_000)
+        store(device).receive(
+            self.params["number"], rng.choice(SENTENCES), now_ms(device) - (300 - 7 * slot) * 60_000 - 30_000
+        )
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app(APP)
@@ -190,8 +192,10 @@ class SimpleSmsSendReceivedAddress(SmsTask):
 class SimpleSmsLastMessageFrom(SmsTask):
     """vera: an information-retrieval question about a conversation."""
 
-    template = ("What was the last text message {name} sent me in Simple SMS Messenger? Answer with the message "
-                "text only.")
+    template = (
+        "What was the last text message {name} sent me in Simple SMS Messenger? Answer with the message "
+        "text only."
+    )
     complexity = 1.0
     difficulty = "easy"
     family = "sms_read"
@@ -209,8 +213,9 @@ class SimpleSmsLastMessageFrom(SmsTask):
         contacts(device).add_full_name(self.params["name"], self.params["number"])
         now = now_ms(device)
         store(device).receive(self.params["number"], self.params["earlier"], now - 400 * 60_000)
-        store(device).send(self.params["number"], rules.other_sentence(rng, self.params["message"]),
-                           now - 390 * 60_000)
+        store(device).send(
+            self.params["number"], rules.other_sentence(rng, self.params["message"]), now - 390 * 60_000
+        )
         store(device).receive(self.params["number"], self.params["message"], now - 380 * 60_000)
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
@@ -239,7 +244,9 @@ class SimpleSmsDeleteConversation(SmsTask):
         rng = rules.init_rng(self.params)
         receive_noise(device, rng, rng.randint(1, 4))
         contacts(device).add_full_name(self.params["name"], self.params["number"])
-        store(device).receive(self.params["number"], self.params["message"], now_ms(device) - rng.randint(20, 400) * 60_000)
+        store(device).receive(
+            self.params["number"], self.params["message"], now_ms(device) - rng.randint(20, 400) * 60_000
+        )
         self.others = [c.address for c in store(device).conversations() if c.address != self.params["number"]]
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:

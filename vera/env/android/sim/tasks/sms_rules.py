@@ -52,8 +52,12 @@ def resend_ok(store: SmsStore, params: Params, sent_before: int) -> bool:
 
 def received_address_params(rng: random.Random) -> Params:
     name1 = random_name(rng)
-    return {"name1": name1, "number": random_number(rng), "name2": random_name(rng, excluding=(name1,)),
-            "message": rng.choice(ADDRESSES)}
+    return {
+        "name1": name1,
+        "number": random_number(rng),
+        "name2": random_name(rng, excluding=(name1,)),
+        "message": rng.choice(ADDRESSES),
+    }
 
 
 def add_contact_params(rng: random.Random) -> Params:
@@ -66,8 +70,12 @@ def add_contact_ok(book: ContactsBook, params: Params) -> bool:
 
 def draft_params(rng: random.Random) -> Params:
     phone = f"{rng.randint(200, 999)}-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
-    return {"first": rng.choice(FIRST_NAMES), "last": rng.choice(LAST_NAMES), "phone": phone,
-            "phone_label": rng.choice(("Home", "Work"))}
+    return {
+        "first": rng.choice(FIRST_NAMES),
+        "last": rng.choice(LAST_NAMES),
+        "phone": phone,
+        "phone_label": rng.choice(("Home", "Work")),
+    }
 
 
 def count_answer_ok(answer: str | None, expected: int) -> bool:
