@@ -228,16 +228,17 @@ class DeviceShell:
         """The phone now (``simdroid task init`` swaps in a fresh one)."""
         return self.served.device
 
-    def run(self, line: str) -> tuple[bytes, int]:
-        """Run a command line; return (output, exit code). Never executes anything on this machine."""
+    def run(self, line: str) -> tuple[bytes, bytes, int]:
+        """Run a command line; return (stdout, stderr, exit code). Never executes anything on this machine."""
         served = self.served
         served.commands.append(line)
         try:
             commands = parse_shell(line)
         except UnsafeShell as exc:
             served.unsafe.append(line)
-            return f"/system/bin/sh: refused by vera's SimDroid shell: {exc}\n".encode(), 2
+            return b"", f"/system/bin/sh: refused by vera's SimDroid shell: {exc}\n".encode(), 2
         output = bytearray()
+        errors = bytearray()
         status = 0
         for operator, argv in commands:
             if (operator == "&&" and status != 0) or (operator == "||" and status == 0):
@@ -250,12 +251,12 @@ class DeviceShell:
                     output += self._run_one(argv)
                 status = 0
             except ShellExit as exc:
-                output += exc.message.encode()
+                errors += exc.message.encode()
                 status = exc.code
             except VeraError as exc:
-                output += f"{argv[0]}: {exc}\n".encode()
+                errors += f"{argv[0]}: {exc}\n".encode()
                 status = 1
-        return bytes(output), status
+        return bytes(output), bytes(errors), status
 
     # --- tools -----------------------------------------------------------------------------------
     def _run_one(self, argv: list[str]) -> bytes:
@@ -727,17 +728,17 @@ class AdbServer:
         if request.startswith("shell") and ":" in request:
             options, _, command = request.partition(":")
             flags = options.split(",")[1:]
-            output, code = shell.run(command)
-            sock.sendall(b"OKAY")
-            if "v2" in flags:
-                sock.sendall(bytes([1]) + struct.pack("<I", len(output)) + output)
-                sock.sendall(bytes([3]) + struct.pack("<I", 1) + bytes([code & 0xFF]))
-            else:
-                sock.sendall(output)
+            output, errors, code = shell.run(command)
+            if "v2" in flags:  # shell protocol v2: stdout (1), stderr (2), exit code (3) packets
+                packets = bytes([1]) + struct.pack("<I", len(output)) + output
+                if errors:
+                    packets += bytes([2]) + struct.pack("<I", len(errors)) + errors
+                sock.sendall(b"OKAY" + packets + bytes([3]) + struct.pack("<I", 1) + bytes([code & 0xFF]))
+            else:  # v1 is a pty: one stream
+                sock.sendall(b"OKAY" + output + errors)
         elif request.startswith("exec:"):
-            output, _ = shell.run(request[len("exec:"):])
-            sock.sendall(b"OKAY")
-            sock.sendall(output)
+            output, errors, _ = shell.run(request[len("exec:"):])
+            sock.sendall(b"OKAY" + output + errors)
         elif request == "sync:":
             sock.sendall(b"OKAY")
             self._sync(sock, served)
