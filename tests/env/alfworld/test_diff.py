@@ -3,8 +3,9 @@
 Every game is played with its expert walkthrough and three random walks of 50 admissible commands; all
 steps must be identical (observation, sorted admissible commands, won, done, score).
 
-The real env costs about 1 s per reset and 80 ms per step here, so CI checks a fixed sample (two games of
-each task type from valid_seen and two from train, about 5 minutes); the spec'd CI set (all 140
+The real env costs about 1 s per reset and 80 ms per step here (about 15 s per game), so CI checks a fixed
+sample (two games of each task type from valid_seen and one from train: 18 games, about 4.5 minutes on an
+idle core); the spec'd CI set (all 140
 valid_seen games and a fixed 300-game train sample) is marked slow: `make test-slow`, or
 `vera alfworld diff` for sweeps.
 """
@@ -51,7 +52,7 @@ def _sample(names: list[str], k: int, seed: int) -> list[str]:
 VALID_SEEN = _names("valid_seen")
 TRAIN = _names("train")
 CI_VALID_SEEN = _per_type(VALID_SEEN, 2, seed=0)
-CI_TRAIN = _per_type(TRAIN, 2, seed=0)
+CI_TRAIN = _per_type(TRAIN, 1, seed=0)
 FULL_TRAIN = _sample(TRAIN, 300, seed=0)
 
 
@@ -67,13 +68,13 @@ def _check(path: Path) -> None:
     assert result.identical_steps == result.steps, result.mismatches
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("name", CI_VALID_SEEN)
 def test_valid_seen_sample_identical(name: str, alfworld_valid_seen: Path) -> None:
     _check(_ref(alfworld_valid_seen, "eval_in_distribution", name).path)
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("name", CI_TRAIN)
 def test_train_sample_identical(name: str, alfworld_data: Path) -> None:
     _check(_ref(alfworld_data, "train", name).path)

@@ -149,3 +149,15 @@ def test_cli_diff_reports_identical_steps(alfworld_valid_seen: Path, tmp_path: P
     assert summary["games"] == 1 and summary["steps"] == summary["identical_steps"] > 3
     assert summary["mismatches"] == 0
     assert len((tmp_path / "diff.jsonl").read_text().splitlines()) == 1
+
+
+def test_generated_games_are_the_default_without_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ALFWORLD_DATA", raising=False)
+    monkeypatch.setenv("VERA_CACHE", str(tmp_path / "cache"))
+    suite = ALFWorldSuite()
+    assert suite.generated and str(suite.data_dir).startswith(str(tmp_path / "cache"))
+    tasks = suite.tasks("eval_in_distribution")
+    assert len({t.groups["task_type"] for t in tasks}) == 6
+    for task in tasks[:6]:
+        result = suite.run_episode(task.name, 0, "expert")
+        assert result.error is None and result.success == 1.0, result

@@ -51,12 +51,22 @@ def split_dir_name(split: str) -> str:
     raise ConfigError(f"unknown ALFWorld split {split!r}; choose one of: {', '.join(SPLITS)}")
 
 
+# alfworld.info sets $ALFWORLD_DATA to this default when it is imported; it is not a user's choice.
+ALFWORLD_DEFAULT_DATA = Path("~/.cache/alfworld").expanduser()
+
+
 def resolve_data_dir(data: str | os.PathLike[str] | None = None) -> Path | None:
-    """The data dir from `data` or $ALFWORLD_DATA (None when neither is set)."""
+    """The data dir from `data` or $ALFWORLD_DATA (None when neither is set).
+
+    alfworld's default (~/.cache/alfworld, which importing alfworld puts into $ALFWORLD_DATA) counts as
+    unset while it holds no games, so that generated games remain the default.
+    """
     raw = os.fspath(data) if data is not None else os.environ.get("ALFWORLD_DATA")
     if not raw:
         return None
     root = Path(raw).expanduser()
+    if data is None and root == ALFWORLD_DEFAULT_DATA and not (root / DATA_VERSION_DIR).is_dir():
+        return None
     if not root.is_dir():
         raise DataError(f"ALFWorld data dir {root} does not exist; {NO_DATA_HINT}")
     return root

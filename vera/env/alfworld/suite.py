@@ -105,13 +105,9 @@ class ALFWorldSuite:
             raise ConfigError(f"unknown ALFWorld backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
         self.backend = backend
         self.max_steps = max_steps
-        if data is not None and str(data) == "generated":
-            data = None
-            self.data_dir = generated_data_dir()
-        else:
-            found = resolve_data_dir(data)
-            self.data_dir = found if found is not None else generated_data_dir()
-        self.generated = data is None and resolve_data_dir(None) is None
+        found = None if data is not None and str(data) == "generated" else resolve_data_dir(data)
+        self.generated = found is None
+        self.data_dir = found if found is not None else generated_data_dir()
         self._games: dict[str, GameRef] = {}
         self._by_split: dict[str, list[GameRef]] = {}
 
