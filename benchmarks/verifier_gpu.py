@@ -1,0 +1,218 @@
+"""V-Droid decision latency on a GPU: Llama-3.1-8B-shaped verifier, 2,800-token context, 30 candidates.
+
+    python benchmarks/verifier_gpu.py --json           # on a CUDA machine (H100/H200), bf16 random weights
+    python benchmarks/verifier_gpu.py --tiny --json    # CPU smoke test: tiny model, fp32, checks correctness
+
+Variants (all from vera.llm.prefix, the code the HF scorer runs):
+  naive          one forward pass per candidate (2,840 tokens each)
+  prefix_kv      context once into a KV cache, cache expanded x30, candidates batched against it
+  packed         one 4,000-token sequence with a tree attention mask (dense SDPA)
+  shared_prefix  context once (causal flash SDPA) + all candidates packed in ONE pass against the single,
+                 unexpanded cache with a [1,200 x 4,000] tree mask: no cache copies, no quadratic mask over
+                 the context. This is vera's default (`HFScorer(strategy="shared_prefix")`).
+Scores: P(Yes) over {Yes, No} from the logits at each candidate's last token, and log-odds; all compared
+with naive. Prints one JSON object as its last line: device, figures, max |diffs|.
+Reference (plain HF on an H200): naive 2.48 s, prefix KV 226 ms, packed 145 ms; linear-FLOP floor ~80 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+LLAMA_8B = dict(vocab_size=128256, hidden_size=4096, num_hidden_layers=32, num_attention_heads=32,
+                num_key_value_heads=8, intermediate_size=14336, max_position_embeddings=8192,
+                rope_theta=500000.0, tie_word_embeddings=False)
+TINY = dict(vocab_size=512, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+            intermediate_size=128, max_position_embeddings=4096, tie_word_embeddings=False)
+YES_ID, NO_ID = 9642, 2822  # Llama-3 "Yes" / "No" (any two ids serve with random weights)
+
+
+def _load_prefix_module() -> Any:
+    """vera.llm.prefix by file path: runs where vera's other dependencies are not installed."""
+    spec = importlib.util.spec_from_file_location("vera_llm_prefix", ROOT / "vera" / "llm" / "prefix.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_model(sizes: dict[str, Any], device: str, dtype: torch.dtype, seed: int) -> Any:
+    from transformers import AutoModelForCausalLM, LlamaConfig
+
+    config = LlamaConfig(**sizes)
+    config._attn_implementation = "sdpa"
+    torch.manual_seed(seed)
+    with torch.device(device):
+        model = AutoModelForCausalLM.from_config(config, dtype=dtype)
+    if sizes is TINY:
+        with torch.no_grad():
+            for p in model.parameters():
+                if p.dim() >= 2:
+                    p.normal_(0.0, 0.15)
+    return model.eval()
+
+
+def compile_layers(model: Any) -> None:
+    """torch.compile every decoder layer (fuses norms, rotary and activations around the matmuls)."""
+    for layer in model.get_decoder().layers:
+        layer.compile(dynamic=False)
+
+
+def profile(fn: Any) -> None:
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    with torch.inference_mode():
+        fn()
+        torch.cuda.synchronize()
+        with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:
+            fn()
+            torch.cuda.synchronize()
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=18), file=sys.stderr)
+
+
+def _sync(device: str) -> None:
+    if device == "cuda":
+        torch.cuda.synchronize()
+
+
+def time_variant(fn: Any, device: str, warmup: int, repeats: int) -> tuple[list[float], Any]:
+    out = None
+    for _ in range(warmup):
+        out = fn()
+    _sync(device)
+    times = []
+    for _ in range(repeats):
+        _sync(device)
+        start = time.perf_counter()
+        out = fn()
+        _sync(device)
+        times.append(time.perf_counter() - start)
+    return times, out
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument("--tiny", action="store_true", help="CPU smoke test with a tiny fp32 model")
+    parser.add_argument("--context", type=int, default=2800)
+    parser.add_argument("--candidates", type=int, default=30)
+    parser.add_argument("--candidate-tokens", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--naive-repeats", type=int, default=2)
+    parser.add_argument("--variants", default="naive,prefix_kv,packed,shared_prefix")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--compile", action="store_true",
+                        help="also time shared_prefix with torch.compile'd decoder layers (run last)")
+    parser.add_argument("--profile", action="store_true", help="print the top CUDA kernels of the best variant")
+    args = parser.parse_args(argv)
+
+    if args.tiny:
+        device, dtype, sizes = "cpu", torch.float32, TINY
+        if args.context == 2800:
+            args.context, args.candidate_tokens = 300, 12
+    elif torch.cuda.is_available():
+        device, dtype, sizes = "cuda", torch.bfloat16, LLAMA_8B
+    else:
+        result = {"benchmark": "verifier_gpu", "skipped": "no CUDA device; run on an H100/H200, or use --tiny"}
+        print("verifier_gpu: no CUDA device found; nothing measured (use --tiny for a CPU smoke test)",
+              file=sys.stderr)
+        print(json.dumps(result))
+        return result
+
+    prefix = _load_prefix_module()
+    t0 = time.perf_counter()
+    model = build_model(sizes, device, dtype, args.seed)
+    build_s = time.perf_counter() - t0
+    vocab = sizes["vocab_size"]
+    yes_id, no_id = (YES_ID, NO_ID) if vocab > YES_ID else (5, 6)
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    context = torch.randint(10, vocab, (args.context,), generator=gen).to(device)
+    candidates = [torch.randint(10, vocab, (args.candidate_tokens,), generator=gen).to(device)
+                  for _ in range(args.candidates)]
+    head = model.get_output_embeddings()
+
+    @torch.inference_mode()
+    def scores_of(hidden: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pair = head(hidden)[:, [yes_id, no_id]].float()
+        return torch.softmax(pair, -1)[:, 0], pair[:, 0] - pair[:, 1]
+
+    figures: dict[str, Any] = {}
+    outputs: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    if args.compile:
+        names.append("shared_prefix_compiled")
+    for name in names:
+        if name == "shared_prefix_compiled":
+            compile_layers(model)
+        strategy = prefix.STRATEGIES[name.removesuffix("_compiled")]
+
+        def run(strategy: Any = strategy) -> torch.Tensor:
+            with torch.inference_mode():
+                return strategy.last_hidden(model, context, candidates)
+
+        repeats = args.naive_repeats if name == "naive" else args.repeats
+        if device == "cuda":
+            torch.cuda.reset_peak_memory_stats()
+        times, hidden = time_variant(run, device, warmup=2 if name.endswith("_compiled") else 1,
+                                     repeats=repeats)
+        p_yes, log_odds = scores_of(hidden)
+        outputs[name] = (hidden.float(), p_yes, log_odds)
+        figures[name] = {"median_ms": round(statistics.median(times) * 1000, 2),
+                         "min_ms": round(min(times) * 1000, 2), "repeats": repeats}
+        if device == "cuda":
+            figures[name]["peak_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
+        print(f"{name:14s} median {figures[name]['median_ms']:9.2f} ms", file=sys.stderr)
+
+    if args.profile and device == "cuda":
+        profile(lambda: prefix.STRATEGIES["shared_prefix"].last_hidden(model, context, candidates))
+    if "naive" in outputs:
+        ref_h, ref_p, ref_lo = outputs["naive"]
+        for name, (h, p, lo) in outputs.items():
+            rel = ((h - ref_h).norm(dim=-1) / ref_h.norm(dim=-1)).max()
+            figures[name].update(
+                max_abs_diff_p_yes=float((p - ref_p).abs().max()),
+                max_abs_diff_log_odds=float((lo - ref_lo).abs().max()),
+                max_rel_diff_hidden=float(rel),
+                same_argmax=bool(int(lo.argmax()) == int(ref_lo.argmax())),
+                speedup_vs_naive=round(figures["naive"]["median_ms"] / figures[name]["median_ms"], 2),
+            )
+    best = min((n for n in figures if n != "naive"), key=lambda n: figures[n]["median_ms"], default=None)
+    tokens = args.context + args.candidates * args.candidate_tokens
+    n_params = sum(p.numel() for p in model.parameters()) - head.weight.numel()
+    result = {
+        "benchmark": "verifier_gpu",
+        "device": torch.cuda.get_device_name() if device == "cuda" else "cpu",
+        "dtype": str(dtype).replace("torch.", ""),
+        "model": "llama-3.1-8b-shaped random" if sizes is LLAMA_8B else "tiny llama (hidden 64, 2 layers)",
+        "context_tokens": args.context, "candidates": args.candidates,
+        "candidate_tokens": args.candidate_tokens,
+        "linear_tflop_per_decision": round(2 * n_params * tokens / 1e12, 2),
+        "build_s": round(build_s, 1),
+        "torch": torch.__version__,
+        "variants": figures,
+        "best": best,
+        "best_ms": figures[best]["median_ms"] if best else None,
+        "goal_ms": 100,
+        "command": "python benchmarks/verifier_gpu.py --json" + (" --tiny" if args.tiny else ""),
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(json.dumps(result, indent=2))
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The embedded MiniLM verifier: caching across candidates and steps, training reduces the loss and ranks
+the positive first, save/load round trip. MiniLM is loaded once for the module (~5 s)."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+import torch
+
+from vera.errors import ConfigError
+from vera.verifier.encoder import EncoderVerifier, lexical_features, split_context
+from vera.verifier.scorer import PreferenceExample, Scorer, pairwise_accuracy
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+ITEMS = ["Alarms", "Contacts", "Settings", "Calendar", "Notes", "Camera", "Gallery", "Files", "Music",
+         "Weather", "Maps", "Recipes", "Expenses", "Browser", "Clock", "Messages"]
+
+
+def _screen(labels: list[str]) -> str:
+    return "\n".join(f"<button id={i}>{label}</button>" for i, label in enumerate(labels))
+
+
+def _example(rng: random.Random) -> PreferenceExample:
+    """A two-step goal with its first step done: the positive opens the second item, not the first again."""
+    labels = rng.sample(ITEMS, 6)
+    first, second = labels[0], labels[1]
+    rng.shuffle(labels)
+    context = (f"Goal: open {first}, then open {second}\nDone: clicked {first}\n"
+               f"Screen: {_screen(labels)}")
+    cands = [f'{{"action_type": "click", "index": {i}}} on <button id={i}>{label}</button>'
+             for i, label in enumerate(labels)]
+    positive = cands[labels.index(second)]
+    return PreferenceExample(context, positive, tuple(c for c in cands if c != positive))
+
+
+def _top1(verifier: EncoderVerifier, examples: list[PreferenceExample]) -> int:
+    hits = 0
+    for ex in examples:
+        scores = verifier.score(ex.context, [ex.positive, *ex.negatives])
+        hits += int(max(range(len(scores)), key=scores.__getitem__) == 0)
+    return hits
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    return EncoderVerifier(seed=0)
+
+
+def test_split_context_and_lexical_features():
+    assert split_context("Goal: a\nDone: x | y\n\nScreen: s") == ["Goal: a", "Done: x", "y", "Screen: s"]
+    feats = lexical_features(["Goal: call Alice", "Screen: <button>Alice</button>"],
+                             ['click on "Alice"', 'click on "Bob"', "navigate_back"])
+    assert feats.shape == (3, 15)
+    assert feats[0, 0] == 1.0 and feats[1, 0] == 0.0  # distinctive word found / not found
+    assert feats[0, 3] == 1.0 and feats[1, 3] == 0.0  # quoted string in context / not
+    assert feats[0, 2] == 1.0  # in the first (goal) segment
+
+
+def test_scores_and_embedding_cache(verifier):
+    assert isinstance(verifier, Scorer)
+    ex = _example(random.Random(0))
+    cands = [ex.positive, *ex.negatives]
+    verifier.embedder.stats.update(hits=0, encoded=0)
+    first = verifier.score(ex.context, cands)
+    encoded_first = verifier.embedder.stats["encoded"]
+    assert len(first) == len(cands) and encoded_first > len(cands)
+    # the next step shares the goal and the candidates: only the changed lines are encoded
+    step2 = ex.context.replace("Done: clicked", "Done: scrolled down, clicked")
+    verifier.score(step2, cands)
+    assert verifier.embedder.stats["encoded"] - encoded_first == 1
+    # candidate order does not change a candidate's score
+    shuffled = dict(zip(cands[::-1], verifier.score(ex.context, cands[::-1]), strict=True))
+    assert all(abs(shuffled[c] - s) < 1e-5 for c, s in zip(cands, first, strict=True))
+    batch = verifier.score_batch([(ex.context, cands), (step2, cands[:2])])
+    assert batch[0] == pytest.approx(first, abs=1e-5) and len(batch[1]) == 2
+    assert verifier.score(ex.context, []) == []
+
+
+def test_training_reduces_loss_and_ranks_positive_first(tmp_path, verifier):
+    verifier = EncoderVerifier(seed=1, embedder=verifier.embedder)
+    rng = random.Random(1)
+    train = [_example(rng) for _ in range(48)]
+    held_out = [_example(rng) for _ in range(10)]
+    before = _top1(verifier, held_out)
+    optimizer = verifier.make_optimizer(lr=3e-3)
+    losses = []
+    for step in range(30):
+        batch = [train[(step * 8 + i) % len(train)] for i in range(8)]
+        losses.append(verifier.train_step(batch, optimizer, margin=0.5)["loss"])
+    assert sum(losses[-5:]) / 5 < 0.5 * sum(losses[:5]) / 5
+    after = _top1(verifier, held_out)
+    assert after >= 9 and after > before, (before, after)
+    assert pairwise_accuracy(verifier, held_out) >= 0.98
+
+    path = verifier.save(tmp_path / "verifier.safetensors", {"trained_on": "synthetic"})
+    assert path.stat().st_size < 20 * 2**20
+    loaded = EncoderVerifier.load(path, embedder=verifier.embedder)
+    ex = held_out[0]
+    cands = [ex.positive, *ex.negatives]
+    assert loaded.score(ex.context, cands) == pytest.approx(verifier.score(ex.context, cands), abs=1e-6)
+    assert EncoderVerifier.read_metadata(path)["trained_on"] == "synthetic"
+    with pytest.raises(ConfigError, match="no verifier head"):
+        EncoderVerifier.load(tmp_path / "missing.safetensors", embedder=verifier.embedder)
+
+
+def test_score_tensor_is_differentiable(verifier):
+    ex = _example(random.Random(2))
+    scores = verifier.score_tensor(ex.context, [ex.positive, *ex.negatives])
+    scores.sum().backward()
+    grads = [p.grad for p in verifier.trainable_parameters() if p.grad is not None]
+    assert grads and any(torch.any(g != 0) for g in grads)

