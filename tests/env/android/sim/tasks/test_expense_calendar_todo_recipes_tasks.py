@@ -62,6 +62,7 @@ TSV_COMPLEXITY = {  # AndroidWorld's task_metadata (shared/reference/androidworl
     "RecipeDeleteMultipleRecipesWithConstraint": 4,
     "RecipeDeleteDuplicateRecipes2": 2.4,
     "RecipeDeleteDuplicateRecipes3": 3.4,
+    "RecipeAddMultipleRecipesFromMarkor2": 6,
     "SimpleCalendarEventsInNextWeek": 1,
     "SimpleCalendarEventsInTimeRange": 1,
     "ExpenseAddMultipleFromMarkor": 6,

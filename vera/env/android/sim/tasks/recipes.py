@@ -15,7 +15,13 @@ from vera.env.android.sim.apps.expense_model import added_correctly, deduplicate
 from vera.env.android.sim.apps.files_shared import device_storage, now_ms
 from vera.env.android.sim.apps.markor_model import MARKOR_ROOT
 from vera.env.android.sim.apps.recipes import FIELDS
-from vera.env.android.sim.apps.recipes_model import Recipe, distinct_recipes, random_recipe, recipe_matches
+from vera.env.android.sim.apps.recipes_model import (
+    PREP_TIMES,
+    Recipe,
+    distinct_recipes,
+    random_recipe,
+    recipe_matches,
+)
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
 from vera.env.android.sim.tasks.expense import (
@@ -300,18 +306,24 @@ class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
     family = "recipe_add_from_markor"
     app_names = (APP_NAME, "markor")
 
+    def file_recipes(self) -> list[Recipe]:
+        """The recipes written into the note."""
+        return [recipe_from_dict(d) for d in self.params["targets"]]
+
+    def wanted_rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        """The note's rows that the goal asks to add (all of them here)."""
+        return rows
+
     def initialize(self, device: SimDroid) -> None:
         super().initialize(device)
-        text = recipes_as_text(
-            [recipe_from_dict(d) for d in self.params["targets"]], self.params["text_format"]
-        )
+        text = recipes_as_text(self.file_recipes(), self.params["text_format"])
         storage = device_storage(device)
         storage.mkdir(MARKOR_ROOT)
         storage.write(posixpath.join(MARKOR_ROOT, "recipes.txt"), text, mtime_ms=now_ms(device))
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield from read_markor_file(ui, "recipes.txt")
-        rows = parse_rows_text(markor_text(ui), RECIPE_KEYS, "Recipe")
+        rows = self.wanted_rows(parse_rows_text(markor_text(ui), RECIPE_KEYS, "Recipe"))
         recipes = [
             Recipe(
                 r["title"],
@@ -472,8 +484,43 @@ class RecipeDeleteDuplicateRecipes3(RecipeDeleteDuplicateRecipes2):
         target = recipe_from_dict(params["targets"][0])
         variants: list[Recipe] = []
         while len(variants) < 5:
-            variant = dataclasses.replace(random_recipe(rng, title=target.title), description=target.description)
+            variant = dataclasses.replace(
+                random_recipe(rng, title=target.title), description=target.description
+            )
             if variant != target and variant not in variants:
                 variants.append(variant)
         params["noise"] += [recipe_to_dict(v) for v in variants]
         return params
+
+
+class RecipeAddMultipleRecipesFromMarkor2(RecipeAddMultipleRecipesFromMarkor):
+    """Multi-app: from a long Markor note, add only the recipes with a given preparation time."""
+
+    template = (
+        "Add the recipes from recipes.txt in Markor that take {prep_time} to prepare into the Broccoli "
+        "recipe app."
+    )
+    family = "recipe_add_from_markor"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        prep_time = rng.choice(PREP_TIMES)
+        params = add_params(rng, cls.n_targets, n_noise=10)
+        params["targets"] = [dict(d, preparation_time=prep_time) for d in params["targets"]]
+        taken = {d["title"] for d in params["targets"]}
+        others = [t for t in PREP_TIMES if t != prep_time]
+        file_noise = [
+            dataclasses.replace(r, preparation_time=rng.choice(others))
+            for r in distinct_recipes(rng, 30, exclude_titles=taken)
+        ]
+        params["file_noise"] = [recipe_to_dict(r) for r in file_noise]
+        params["file_order"] = rng.sample(range(33), 33)
+        params["prep_time"] = prep_time
+        return params
+
+    def file_recipes(self) -> list[Recipe]:
+        pool = [recipe_from_dict(d) for d in self.params["targets"] + self.params["file_noise"]]
+        return [pool[i] for i in self.params["file_order"]]
+
+    def wanted_rows(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [r for r in rows if r["preparationTime"] == self.params["prep_time"]]
