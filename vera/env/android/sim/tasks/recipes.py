@@ -382,12 +382,10 @@ class RecipeDeleteMultipleRecipesWithConstraint(_RecipeDelete):
         others = [i for i in SPECIAL_INGREDIENTS if i != ingredient]
         n_targets = rng.randint(2, 3)
         rows = distinct_recipes(rng, n_targets + cls.n_noise)
+        finishes = [ingredient if k < n_targets else rng.choice(others) for k in range(len(rows))]
         rows = [
-            dataclasses.replace(
-                r,
-                directions=f"{r.directions} Finish with {ingredient if k < n_targets else rng.choice(others)}.",
-            )
-            for k, r in enumerate(rows)
+            dataclasses.replace(r, directions=f"{r.directions} Finish with {finish}.")
+            for r, finish in zip(rows, finishes, strict=True)
         ]
         return {
             "ingredient": ingredient,
