@@ -20,9 +20,12 @@ import socket
 import subprocess
 import time
 import urllib.request
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vera.env.android.appium import AppiumDevice, to_uiautomator_xml
 from vera.env.android.uitree import parse_ui_xml
@@ -192,3 +195,41 @@ def test_uiautomator2_source_converts_to_nodes() -> None:
     wifi = elements[0]
     assert (wifi.text, wifi.class_name, wifi.is_checked, wifi.is_clickable, wifi.package_name) == (
         "Wi-Fi", "android.widget.Switch", True, True, "com.android.settings")
+
+
+_NAMES = st.sampled_from(["MockButton", "MockInputField", "MockText", "MockListView"])
+
+
+@st.composite
+def _mock_tree(draw, depth: int = 0):
+    tag = draw(_NAMES)
+    x, y = draw(st.integers(0, 1000)), draw(st.integers(0, 2000))
+    w, h = draw(st.integers(1, 80)), draw(st.integers(1, 80))
+    text = draw(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8))
+    children = draw(st.lists(_mock_tree(depth + 1), max_size=2)) if depth < 2 else []
+    return tag, (x, y, w, h), text, children
+
+
+def _to_xml(node) -> ElementTree.Element:
+    tag, (x, y, w, h), text, children = node
+    element = ElementTree.Element(tag, {"left": str(x), "top": str(y), "width": str(w), "height": str(h),
+                                        "text": text})
+    element.extend(_to_xml(c) for c in children)
+    return element
+
+
+def _flatten(node) -> list:
+    tag, box, text, children = node
+    return [(tag, box, text)] + [n for c in children for n in _flatten(c)]
+
+
+@given(st.lists(_mock_tree(), min_size=1, max_size=3))
+@settings(max_examples=60, deadline=None)
+def test_converted_sources_keep_every_positioned_element(trees) -> None:
+    app = ElementTree.Element("app", {"width": "1080", "height": "2400"})
+    app.extend(_to_xml(t) for t in trees)
+    source = ElementTree.tostring(app, encoding="unicode")
+    elements = parse_ui_xml(to_uiautomator_xml(source), element_filter="all")
+    expected = [n for t in trees for n in _flatten(t)]
+    assert [(e.class_name, (int(e.bbox_pixels.x_min), int(e.bbox_pixels.y_min), int(e.bbox_pixels.width),
+             int(e.bbox_pixels.height)), e.text or "") for e in elements] == expected
