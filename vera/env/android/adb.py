@@ -202,7 +202,7 @@ class AdbDevice:
             raise DeviceError(f"no device on the adb server at {self.host}:{self.port}; start an emulator "
                               "(`vera emulator start --avd NAME`) or plug in a phone with USB debugging on")
         raise DeviceError(f"{len(listed)} devices on the adb server ({', '.join(listed)}): choose one with "
-                          "--serial (or ANDROID_SERIAL)")
+                          "--serial (vera run) or ANDROID_SERIAL, or several with --devices S1,S2 (vera eval)")
 
     def connected_serials(self) -> list[str]:
         """Serials the adb server lists in the 'device' state."""
