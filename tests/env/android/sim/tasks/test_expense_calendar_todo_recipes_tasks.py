@@ -251,8 +251,9 @@ def test_rows_text_round_trips_with_commas_in_fields(text_format):
         Recipe("Pasta, quick", "A, B", "2 servings", "10 mins", "", "salt, pepper", "Boil. Drain, serve."),
         Recipe("Soup", "Warm", "4 servings", "1 hr", "", "as desired", "Simmer."),
     ]
-    text = recipes_as_text(recipes, text_format)
-    assert parse_rows_text(text, RECIPE_KEYS, "Recipe") == [recipe_text_row(r) for r in recipes]
+    for separator in ("  ", "\n\n"):
+        text = recipes_as_text(recipes, text_format, separator)
+        assert parse_rows_text(text, RECIPE_KEYS, "Recipe") == [recipe_text_row(r) for r in recipes]
 
 
 def test_markor_tasks_write_the_note_and_list_both_apps():

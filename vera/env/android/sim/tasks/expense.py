@@ -44,16 +44,19 @@ def expense_from_dict(data: dict[str, Any]) -> Expense:
     return Expense(**data)
 
 
-def rows_as_text(rows: list[dict[str, str]], keys: tuple[str, ...], text_format: str, label: str) -> str:
+def rows_as_text(
+    rows: list[dict[str, str]], keys: tuple[str, ...], text_format: str, label: str, separator: str = "  "
+) -> str:
     """How AndroidWorld writes table rows into goals and files: a CSV table (header line, fields quoted
-    when they hold commas) or "Label: v  key: v ..." blocks separated by two spaces."""
+    when they hold commas) or "Label: v  key: v ..." blocks separated by `separator` (two spaces in a
+    goal, a line break in a file)."""
     if text_format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(keys)
         writer.writerows([[row[k] for k in keys] for row in rows])
         return out.getvalue().rstrip("\n")
-    return "  ".join(
+    return separator.join(
         f"{label}: {row[keys[0]]}  " + "  ".join(f"{k}: {row[k]}" for k in keys[1:]) for row in rows
     )
 

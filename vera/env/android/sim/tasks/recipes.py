@@ -61,9 +61,9 @@ def recipe_text_row(recipe: Recipe) -> dict[str, str]:
     }
 
 
-def recipes_as_text(recipes: list[Recipe], text_format: str) -> str:
+def recipes_as_text(recipes: list[Recipe], text_format: str, separator: str = "  ") -> str:
     """AndroidWorld's text for recipes in goals and files: a CSV table or "Recipe: ..." blocks."""
-    return rows_as_text([recipe_text_row(r) for r in recipes], RECIPE_KEYS, text_format, "Recipe")
+    return rows_as_text([recipe_text_row(r) for r in recipes], RECIPE_KEYS, text_format, "Recipe", separator)
 
 
 def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
@@ -316,7 +316,7 @@ class RecipeAddMultipleRecipesFromMarkor(RecipeAddMultipleRecipes):
 
     def initialize(self, device: SimDroid) -> None:
         super().initialize(device)
-        text = recipes_as_text(self.file_recipes(), self.params["text_format"])
+        text = recipes_as_text(self.file_recipes(), self.params["text_format"], separator="\n\n")
         storage = device_storage(device)
         storage.mkdir(MARKOR_ROOT)
         storage.write(posixpath.join(MARKOR_ROOT, "recipes.txt"), text, mtime_ms=now_ms(device))
