@@ -10,10 +10,11 @@ from vera.env.android.env import AndroidEnv
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.apps.clock import ClockApp
 from vera.env.android.sim.apps.settings import SettingsApp
-from vera.env.android.sim.device import SimDroid, walk_windows
+from vera.env.android.sim.device import SimDroid
 from vera.env.android.sim.faults import FaultPlan
 from vera.env.android.sim.launcher import LAUNCHER_PACKAGE
 from vera.env.android.sim.oracle import UI
+from vera.env.android.sim.xml import emitted_children
 from vera.env.android.uitree import parse_ui_xml
 from vera.errors import DeviceError
 
@@ -45,7 +46,13 @@ def test_is_a_device_and_xml_matches_view_tree() -> None:
     device.start_app("Settings")
     xml = device.ui_xml()
     every = parse_ui_xml(xml, element_filter="all")
-    views = [v for v in walk_windows(device.frame()) if not v.decorative]
+    views = []
+    for root, _ in device.frame().windows:
+        stack = [root]
+        while stack:  # document order over the emitted (compressed) hierarchy
+            view = stack.pop()
+            views.append(view)
+            stack.extend(reversed(emitted_children(view)))
     # one decor node per window, then exactly the shown views, in document order, with their bounds
     assert len(every) == len(views) + 1
     for element, view in zip(every[1:], views, strict=True):

@@ -4,7 +4,10 @@ The attribute set and order are uiautomator's: ``index text resource-id class pa
 checkable checked clickable enabled focusable focused scrollable long-clickable password selected
 bounds`` (plus ``hint`` on text fields that have one, as newer uiautomator versions add). Only views
 that are shown (inside their scrolling parent's viewport) are emitted, with their clipped bounds;
-decorative spacers and dividers are left out.
+decorative spacers and dividers are left out, and so are plain layout containers that carry nothing
+for accessibility (no text, description, click, check or scroll), their children taking their place:
+the compressed hierarchy of ``uiautomator dump --compressed``. The AndroidWorld element list is the
+same either way (it keeps leaves, described and scrollable nodes).
 """
 
 from __future__ import annotations
@@ -38,6 +41,24 @@ def resource_id(package: str, view_id: str) -> str:
     return view_id if ":" in view_id else f"{package}:id/{view_id}"
 
 
+def _important(view: View) -> bool:
+    return bool(view.text or view.desc or view.scrollable or view.checkable or view.focusable
+                or view.on_click is not None or view.on_long_click is not None or view.clickable_by_default)
+
+
+def emitted_children(view: View) -> list[View]:
+    """The children a dump shows under `view`: shown, not decorative, unimportant layouts flattened."""
+    out: list[View] = []
+    for child in view.children:
+        if not child.shown or child.decorative:
+            continue
+        if child.children and not _important(child):
+            out.extend(emitted_children(child))
+        else:
+            out.append(child)
+    return out
+
+
 def node_xml(view: View, index: int, package: str, out: list[str]) -> None:
     """Append `view` (and its shown children) as <node> elements."""
     x1, y1, x2, y2 = view.bounds
@@ -57,14 +78,14 @@ def node_xml(view: View, index: int, package: str, out: list[str]) -> None:
         f'password="{_BOOL[password]}" selected="{_BOOL[view.selected]}" '
         f'{f"hint={_q(hint)} " if hint else ""}bounds="[{x1},{y1}][{x2},{y2}]"'
     )
-    i = 0
-    for child in view.children:
-        if child.shown and not child.decorative:
-            if i == 0:
-                out.append(">")
-            node_xml(child, i, package, out)
-            i += 1
-    out.append("</node>" if i else " />")
+    children = emitted_children(view) if view.children else ()
+    if not children:
+        out.append(" />")
+        return
+    out.append(">")
+    for i, child in enumerate(children):
+        node_xml(child, i, package, out)
+    out.append("</node>")
 
 
 def hierarchy_xml(windows: list[tuple[View, str]], screen: Box) -> str:
@@ -98,7 +119,7 @@ def hierarchy_elements(windows: list[tuple[View, str]], screen: Box) -> list[UIE
 
 
 def _collect(view: View, package: str, inside: bool, out: list[UIElement], width: int, height: int) -> None:
-    children = [c for c in view.children if c.shown and not c.decorative]
+    children = emitted_children(view) if view.children else ()
     enabled = view.enabled
     clickable = enabled and view.clickable
     long_clickable = enabled and view.long_clickable
