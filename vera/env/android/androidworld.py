@@ -146,11 +146,13 @@ class AndroidWorldEnv:
     """
 
     def __init__(self, env: Any, modules: dict[str, ModuleType], *, max_steps: int | None = None,
-                 with_screenshot: bool = False) -> None:
+                 with_screenshot: bool = False, wait_to_stabilize: bool = True) -> None:
         self.aw_env = env
         self.modules = modules
         self.max_steps = max_steps
         self.with_screenshot = with_screenshot
+        # AndroidWorld's run.py observes after each action with get_state(wait_to_stabilize=True).
+        self.wait_to_stabilize = wait_to_stabilize
         self.steps = 0
         self.done = False
         self.goal_status: str | None = None
@@ -179,7 +181,7 @@ class AndroidWorldEnv:
         return state_to_vera(self.aw_env.reset(go_home=go_home))
 
     def get_state(self, with_screenshot: bool | None = None) -> State:
-        state = state_to_vera(self.aw_env.get_state(wait_to_stabilize=False))
+        state = state_to_vera(self.aw_env.get_state(wait_to_stabilize=self.wait_to_stabilize))
         self._elements = state.ui_elements
         if not (self.with_screenshot if with_screenshot is None else with_screenshot):
             state = dataclasses.replace(state, pixels=None)
