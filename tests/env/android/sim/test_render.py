@@ -73,3 +73,22 @@ def test_keyboard_and_dialog_dimming_are_drawn() -> None:
     device.tap(int(box.center[0]), int(box.center[1]))
     keyboard = device.screenshot()[L.KEYBOARD_TOP + 10: L.APP_BOTTOM - 10]
     assert _close(keyboard[5, 5], (232, 234, 237))
+
+
+def test_dark_theme_and_status_icons_follow_settings_state() -> None:
+    device, env, ui = _setup()
+    env.execute_action(ui.open_app("Settings"))
+    env.execute_action(ui.click(text="Display"))
+    light = device.screenshot()
+    assert light[1500, 540].mean() > 230
+    env.execute_action(ui.click(text="Dark theme", cls="Switch"))
+    dark = device.screenshot()
+    assert dark[1500, 540].mean() < 30  # the empty app area is now dark
+    switch = ui.element(text="Dark theme", cls="Switch").bbox_pixels
+    track = dark[int(switch.center[1]), int(switch.x_max) - 160].astype(int)
+    assert track[2] > track[1] + 40  # the accent keeps its purple hue
+    # Wi-Fi is on by default: its fan is drawn left of the signal bars; turning Wi-Fi off removes it
+    fan = (45, L.SCREEN_WIDTH - 230)
+    assert dark[fan].mean() > 150
+    device.app("settings").state.wifi = False
+    assert device.screenshot()[fan].mean() < 60

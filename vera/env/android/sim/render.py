@@ -316,6 +316,32 @@ def _status_bar(draw: ImageDraw.ImageDraw, device: SimDroid, dark_text: bool) ->
     draw.rounded_rectangle((x - 40, 26, x, 60), 5, outline=color, width=3)
     draw.rectangle((x - 36, 30, x - 4, 56), fill=color)
     draw.polygon([(x - 130, 60), (x - 70, 60), (x - 70, 24)], fill=color)
+    x -= 170
+    settings = device.apps.get("settings")
+    state = settings.state if settings is not None else None
+    if getattr(state, "wifi", False):  # a Wi-Fi fan
+        draw.pieslice((x - 36, 22, x + 36, 94), 225, 315, fill=color)
+        x -= 70
+    if getattr(state, "bluetooth", False):  # the Bluetooth rune
+        points = [(x - 10, 34), (x + 12, 52), (x, 62), (x, 22), (x + 12, 32), (x - 10, 50)]
+        draw.line(points, fill=color, width=4)
+        x -= 50
+    if getattr(state, "airplane_mode", False):
+        draw.text((x, L.STATUS_BAR_HEIGHT // 2), "✈", fill=color, font=font(38), anchor="mm")
+
+
+# Dark theme: invert lightness and turn hue half way round the grey axis, which keeps hues:
+# c' = 255 + c - 2/3 (r + g + b) (white -> black, the purple accent stays purple). One C-level pass.
+_DARK_MATRIX = (1 / 3, -2 / 3, -2 / 3, 255, -2 / 3, 1 / 3, -2 / 3, 255, -2 / 3, -2 / 3, 1 / 3, 255)
+
+
+def _dark(image: Image.Image, box: L.Box, radius: int = 0) -> None:
+    """Recolour `box` of the image (its rounded shape with `radius`) in dark theme colours, in place."""
+    mask = None
+    if radius:
+        mask = Image.new("L", (box[2] - box[0], box[3] - box[1]), 0)
+        ImageDraw.Draw(mask).rounded_rectangle((0, 0, mask.width - 1, mask.height - 1), radius, fill=255)
+    image.paste(image.crop(box).convert("RGB", _DARK_MATRIX), box, mask)
 
 
 def _nav_bar(draw: ImageDraw.ImageDraw, dark: bool) -> None:
@@ -336,10 +362,15 @@ def render_frame(device: SimDroid, frame: Frame) -> np.ndarray:
     """The frame as an RGB array of shape (2400, 1080, 3)."""
     on_launcher = frame.owner is device.launcher or (frame.owner is None and device.foreground()
                                                      == device.launcher.package)
+    settings = device.apps.get("settings")
+    dark = not on_launcher and bool(getattr(settings.state if settings else None, "dark_theme", False))
     image = _wallpaper().copy() if on_launcher else Image.new("RGB", (L.SCREEN_WIDTH, L.SCREEN_HEIGHT), SURFACE)
     draw = ImageDraw.Draw(image)
-    if frame.background is not None:
+    if frame.background is not None:  # the screen under a dialog: painted, themed, then dimmed
         paint_tree(draw, frame.background)
+        _status_bar(draw, device, dark_text=not on_launcher)
+        if dark:
+            _dark(image, (0, 0, L.SCREEN_WIDTH, L.APP_BOTTOM))
         dimmed = (np.asarray(image, dtype=np.uint16) * 96 // 256).astype(np.uint8)
         image = Image.fromarray(dimmed, "RGB")
         draw = ImageDraw.Draw(image)
@@ -350,12 +381,18 @@ def render_frame(device: SimDroid, frame: Frame) -> np.ndarray:
             draw.rounded_rectangle(frame.dialog_box, 40, fill=(244, 239, 248))
             root.background = None
         paint_tree(draw, root)
+    if frame.background is None:
+        _status_bar(draw, device, dark_text=not on_launcher)
+    if dark:
+        if frame.dialog_box is not None:
+            _dark(image, frame.dialog_box, radius=40)
+        else:
+            _dark(image, (0, 0, L.SCREEN_WIDTH, L.APP_BOTTOM))
     if frame.keyboard_up:
         image.paste(_keyboard(), (0, L.KEYBOARD_TOP))
     if frame.toast is not None:
         x1, y1, x2, y2 = frame.toast.bounds
         draw.rounded_rectangle((x1, y1, x2, y2), (y2 - y1) // 2, fill=(50, 50, 54))
         _paint_text(draw, frame.toast, WHITE)
-    _status_bar(draw, device, dark_text=not on_launcher)
-    _nav_bar(draw, dark=on_launcher)
+    _nav_bar(draw, dark=on_launcher or dark)
     return np.asarray(image)
