@@ -36,7 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from vera.errors import DataError
 
@@ -326,8 +326,9 @@ class CompiledGame:
     object_type: dict[str, str] = field(default_factory=dict)
     can_contain: frozenset[tuple[str, str]] = frozenset()
     has_help: bool = False
-    command_cache: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
+    command_cache: dict[Any, str] = field(default_factory=dict)
     init_by_predicate: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    goto_cache: dict[str, list[Any]] = field(default_factory=dict)
     static_sorted: dict[str, dict[tuple[str | None, ...], list[tuple[str, ...]]]] = field(default_factory=dict)
 
     @property
@@ -497,6 +498,20 @@ class _State:
             by_types[wanted] = found
         return found
 
+    def indexed_facts(self, pred: str, wanted: tuple[str | None, ...], position: int, value: str
+                      ) -> list[tuple[str, ...]]:
+        """`sorted_facts` restricted to facts whose argument at `position` is `value` (same order)."""
+        mutable = pred in MUTABLE_PREDICATES or pred.startswith("not_")
+        cache: dict[Any, Any] = (self._sorted if mutable else self.game.static_sorted).setdefault(pred, {})
+        key = ("@", wanted, position)
+        index = cache.get(key)
+        if index is None:
+            index = {}
+            for args in self.sorted_facts(pred, wanted):
+                index.setdefault(args[position], []).append(args)
+            cache[key] = index
+        return index.get(value, [])
+
     def add(self, pred: str, *args: str) -> None:
         negated = self.facts["not_" + pred]
         if args in negated:
@@ -526,7 +541,9 @@ def _assignments(state: _State, query: Query, mapping: dict[tuple[str, str], str
     used = set(mapping.values())
     seen = set(mapping)
     new_by_depth: list[list[tuple[str, str]]] = []
+    bound_position: list[int | None] = []  # an argument already bound when this predicate is matched
     for _, params in query:
+        bound_position.append(next((i for i, ph in enumerate(params) if ph in seen), None))
         new = [ph for ph in params if ph not in seen]
         seen.update(new)
         new_by_depth.append(new)
@@ -536,7 +553,12 @@ def _assignments(state: _State, query: Query, mapping: dict[tuple[str, str], str
             yield dict(mapping)
             return
         pred, params = query[depth]
-        for args in state.sorted_facts(pred, wanted_by_depth[depth]):
+        position = bound_position[depth]
+        if position is None:
+            candidates = state.sorted_facts(pred, wanted_by_depth[depth])
+        else:
+            candidates = state.indexed_facts(pred, wanted_by_depth[depth], position, mapping[params[position]])
+        for args in candidates:
             ok = True
             for ph, var in zip(params, args, strict=True):
                 existing = mapping.get(ph)
@@ -629,7 +651,7 @@ def _holds(state: _State, formula: Any, binding: dict[str, str]) -> bool:
     if head == "imply":
         return (not _holds(state, formula[1], binding)) or _holds(state, formula[2], binding)
     if head in ("exists", "forall"):
-        variables = _typed_list(formula[1])
+        variables = _typed_list_cached(formula[1])
         body = formula[2]
         if head == "exists":
             return any(True for _ in _satisfy(state, variables, body, binding))
@@ -640,6 +662,17 @@ def _holds(state: _State, formula: Any, binding: dict[str, str]) -> bool:
         return binding.get(formula[1], formula[1]) == binding.get(formula[2], formula[2])
     args = tuple(binding.get(a, a) for a in formula[1:])
     return state.has(head, *args)
+
+
+_TYPED_CACHE: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+
+
+def _typed_list_cached(items: list[str]) -> list[tuple[str, str]]:
+    key = tuple(items)
+    found = _TYPED_CACHE.get(key)
+    if found is None:
+        found = _TYPED_CACHE[key] = _typed_list(items)
+    return found
 
 
 def _product(lists: list[list[str]]) -> Iterator[tuple[str, ...]]:
@@ -707,8 +740,9 @@ def _satisfy(state: _State, variables: list[tuple[str, str]], body: Any, binding
 # Actions
 # --------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class GroundAction:
+class GroundAction(NamedTuple):
+    """An alfred.pddl action with its arguments, in the domain's parameter order."""
+
     name: str
     args: tuple[str, ...]
 
@@ -737,11 +771,7 @@ def applicable_actions(game: CompiledGame, state: _State) -> list[GroundAction]:
     for loc in locations:
         out.append(GroundAction("look", (agent, loc)))
         here = game.receptacles_at.get(loc, [])
-        for lend, receptacles in game.receptacles_at.items():
-            if lend == loc:
-                continue
-            for r in receptacles:
-                out.append(GroundAction("gotolocation", (agent, loc, lend, r)))
+        out.extend(gotos_from(game, loc))
         for r in here:
             out.append(GroundAction("examinereceptacle", (agent, r)))
             is_openable = (r,) in openable
@@ -775,6 +805,16 @@ def applicable_actions(game: CompiledGame, state: _State) -> list[GroundAction]:
                     for ko in knives:
                         out.append(GroundAction("sliceobject", (agent, loc, co, ko)))
     return out
+
+
+def gotos_from(game: CompiledGame, loc: str) -> list[GroundAction]:
+    """GotoLocation actions from `loc`: every receptacle at another location (static, cached per game)."""
+    found = game.goto_cache.get(loc)
+    if found is None:
+        found = [GroundAction("gotolocation", (game.agent, loc, lend, r))
+                 for lend, receptacles in game.receptacles_at.items() if lend != loc for r in receptacles]
+        game.goto_cache[loc] = found
+    return found
 
 
 def apply_action(state: _State, action: GroundAction) -> None:
@@ -835,7 +875,7 @@ def _context(game: CompiledGame, action: GroundAction) -> tuple[dict[str, Entity
 
 def command_of(game: CompiledGame, state: _State, action: GroundAction) -> str:
     """The command text of a ground action (its grammar template; cached, templates read static facts)."""
-    key = (action.name, action.args)
+    key = action
     command = game.command_cache.get(key)
     if command is None:
         variables, mapping = _context(game, action)
@@ -871,9 +911,11 @@ class FastALFWorldEnv:
     def _infos(self) -> dict[str, Any]:
         assert self._state is not None
         commands: dict[str, GroundAction] = {}
+        cache = self.game.command_cache
         for action in applicable_actions(self.game, self._state):
-            command = command_of(self.game, self._state, action)
-            commands.setdefault(command, action)
+            command = cache.get(action) or command_of(self.game, self._state, action)
+            if command not in commands:
+                commands[command] = action
         self._commands = commands
         self.won = _holds(self._state, self.game.goal, {})
         return {"admissible_commands": sorted(commands), "won": self.won, "extra.gamefile": self.game.path}
