@@ -69,11 +69,12 @@ def candidate_from_dict(data: dict[str, Any]) -> Candidate:
     action = data.get("action")
     return Candidate(kind=data["kind"], text=data["text"],
                      action=JSONAction.from_dict(action) if action else None, index=data.get("index"),
-                     slot=data.get("slot"), target=data.get("target"), value=data.get("value"))
+                     slot=data.get("slot"), target=data.get("target"), value=data.get("value"),
+                     label=data.get("label"))
 
 
 def _candidate_dict(candidate: Candidate) -> dict[str, Any]:
-    return {**candidate.to_dict(), "value": candidate.value}
+    return {**candidate.to_dict(), "value": candidate.value, "label": candidate.label}
 
 
 # --- how the agent sees and acts: over its own env, or through a loop that owns the env -----------

@@ -12,8 +12,9 @@ the benchmarks share. `build_scorer` turns a scorer spec into a `Scorer` and the
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,9 +95,18 @@ class VDroidPolicy:
 ScorerBuilder = Callable[[str, dict[str, Any]], tuple[Scorer, PromptStyle]]
 
 
+def cpu_threads() -> None:
+    """One torch thread unless VERA_TORCH_THREADS says otherwise: the embedded verifier's small matmuls
+    gain nothing from more, and on a shared CPU extra threads spin (seconds instead of milliseconds)."""
+    import torch
+
+    torch.set_num_threads(max(1, int(os.environ.get("VERA_TORCH_THREADS", "1"))))
+
+
 def _encoder_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
     from vera.verifier.encoder import EncoderVerifier
 
+    cpu_threads()
     path = Path(arg) if arg else DEFAULT_WEIGHTS
     if not path.is_file():
         hint = ("the shipped default is missing from this install; reinstall vera or retrain it with "
@@ -164,6 +174,3 @@ def build_llm(spec: str | None, options: dict[str, Any] | None = None) -> Any:
         return llm_cls(arg, **{k: v for k, v in (options or {}).items() if k == "model"})
     raise ConfigError(f"unknown llm {spec!r}; use hf:PATH or http:URL")
 
-
-def unique(values: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(values))

@@ -147,6 +147,7 @@ class P3Trainer:
                     tensors[f"opt.{i}.{key}"] = state[key].detach().cpu().contiguous()
             if "step" in state:
                 tensors[f"opt.{i}.step"] = torch.as_tensor(state["step"], dtype=torch.float32).reshape(1)
+        tensors["rng.torch"] = torch.get_rng_state()
         meta = {"step": str(self.step), "phase": phase, "config": json.dumps(self.config.to_dict()),
                 "n_params": str(len(self.params))}
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,6 +178,8 @@ class P3Trainer:
                     "exp_avg": tensors[f"opt.{i}.exp_avg"].to(p.device, p.dtype),
                     "exp_avg_sq": tensors[f"opt.{i}.exp_avg_sq"].to(p.device, p.dtype),
                 }
+        if "rng.torch" in tensors:
+            torch.set_rng_state(tensors["rng.torch"])
         self.step = int(meta.get("step", 0))
         self._clear_scorer_cache()
         return meta.get("phase")
@@ -206,7 +209,11 @@ class P3Trainer:
             order = list(range(len(examples)))
             random.Random(self.config.seed * 100_003 + epoch).shuffle(order)
             batch = [examples[i] for i in order[offset * bs:(offset + 1) * bs]]
-            stats = preference_step(self.scorer, batch, self.optimizer, margin=self.config.margin)
+            train_step = getattr(self.scorer, "train_step", None)
+            if callable(train_step):  # the scorer's own step (e.g. dropout on, batched embedding)
+                stats = train_step(batch, self.optimizer, margin=self.config.margin)
+            else:
+                stats = preference_step(self.scorer, batch, self.optimizer, margin=self.config.margin)
             self.step += 1
             losses.append(stats["loss"])
             accs.append(stats["pair_accuracy"])
@@ -294,3 +301,208 @@ def find_departures(policy: Any, task_name: str, seed: int) -> list[Departure]:
         after = list(episode.env.ui_elements())
         memory.add(chosen.text, summarizer.summarize(StepOutcome(episode.goal, chosen, elements, after)))
     return found
+
+
+# --- the whole recipe -------------------------------------------------------------------------------
+def add_lora(llm: Any, r: int = 16, alpha: int = 32, dropout: float = 0.05,
+             targets: Sequence[str] = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj",
+                                       "down_proj")) -> Any:
+    """Wrap an `HFCausalLM`'s model with LoRA adapters (V-Droid: r16/alpha32/dropout 0.05 on all
+    projections); the base weights are frozen. Returns the PEFT model (for saving the adapter)."""
+    from peft import LoraConfig, get_peft_model
+
+    present = {name.rsplit(".", 1)[-1] for name, _ in llm.model.named_modules()}
+    modules = [t for t in targets if t in present]
+    if not modules:
+        raise ConfigError(f"none of the LoRA target modules {list(targets)} is in this model; expected a "
+                          "Llama- or Qwen-shaped causal LM")
+    peft_model = get_peft_model(llm.model, LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, bias="none",
+                                                      target_modules=modules))
+    llm.model = peft_model.base_model.model.eval()  # LoRA layers are injected in place
+    return peft_model
+
+
+@dataclass
+class Trainable:
+    scorer: Any
+    style: PromptStyle
+    save: Callable[[Path, dict[str, str]], Any]
+    kind: str
+
+
+def make_trainable(spec: str, seed: int = 0, lora_r: int = 16) -> Trainable:
+    """A trainable scorer for ``encoder`` (fresh head), ``encoder:PATH`` (continue) or ``hf:PATH`` (LoRA)."""
+    from vera.verifier.prompt import CompactPrompt, VDroidPrompt
+
+    kind, _, arg = spec.partition(":")
+    if kind == "encoder":
+        from vera.agents.policy import cpu_threads
+        from vera.verifier.encoder import EncoderVerifier
+
+        cpu_threads()
+        torch.manual_seed(seed)
+        scorer = EncoderVerifier.load(arg) if arg else EncoderVerifier(seed=seed)
+        return Trainable(scorer, CompactPrompt(), lambda out, meta: scorer.save(out, extra_metadata=meta), "encoder")
+    if kind == "hf":
+        from vera.llm.hf import HFCausalLM, HFScorer, make_head
+
+        if not arg:
+            raise ConfigError("scorer 'hf:' needs a model path, e.g. hf:/models/llama-3.1-8b")
+        torch.manual_seed(seed)
+        llm = HFCausalLM.load(arg)
+        peft_model = add_lora(llm, r=lora_r, alpha=2 * lora_r)
+        scorer = HFScorer(llm, make_head(llm, "yes"), reuse_context=False)
+
+        def save(out: Path, meta: dict[str, str]) -> None:
+            out.mkdir(parents=True, exist_ok=True)
+            peft_model.save_pretrained(str(out), safe_serialization=True)
+            (out / "vera_p3.json").write_text(json.dumps(meta, indent=1))
+
+        return Trainable(scorer, VDroidPrompt(), save, "hf-lora")
+    raise ConfigError(f"cannot train scorer {spec!r}; use encoder, encoder:PATH or hf:PATH")
+
+
+def _split_tasks(split: str) -> list[str]:
+    from vera.env.android.sim.suite import SimDroidSuite
+
+    return [t.name for t in SimDroidSuite().tasks(split)]
+
+
+ROUNDS_FILE = "rounds.jsonl"
+
+
+@dataclass
+class TrainRun:
+    """Oracle pairs -> train -> (annotation round -> train) x rounds -> report; resumable."""
+
+    scorer_spec: str = "encoder"
+    config: P3Config = field(default_factory=P3Config)
+    checkpoint_dir: Path | None = None
+    seeds: int = 4
+    eval_seeds: int = 1
+    rounds: int = 2
+    round_epochs: int = 3
+    round_seeds: int = 1
+    final_success: bool = True
+    lora_r: int = 16
+    tasks: list[str] | None = None
+    heldout_tasks: list[str] | None = None
+    log: Callable[[str], None] = print
+    fail_after_steps: int | None = None
+
+    def _rounds_path(self) -> Path | None:
+        return self.checkpoint_dir / ROUNDS_FILE if self.checkpoint_dir else None
+
+    def _load_round(self, r: int) -> dict[str, Any] | None:
+        path = self._rounds_path()
+        if path is None or not path.is_file():
+            return None
+        for line in path.read_text().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if record.get("round") == r:
+                return record
+        return None
+
+    def _save_round(self, record: dict[str, Any]) -> None:
+        path = self._rounds_path()
+        if path is None:
+            return
+        from vera.trajectory import append_jsonl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        append_jsonl(path, record)
+
+    def success(self, policy: Any, tasks: Sequence[str], seeds: Sequence[int]) -> dict[str, Any]:
+        results = {f"{t}:{s}": run_agent(policy, t, s) for t in tasks for s in seeds}
+        rate = sum(results.values()) / max(len(results), 1)
+        return {"success_rate": round(rate, 4), "episodes": len(results),
+                "failed": sorted(k for k, v in results.items() if v < 1.0)}
+
+    def execute(self, out: Path) -> dict[str, Any]:
+        from vera.agents.policy import VDroidPolicy
+
+        cfg = self.config
+        trainable = make_trainable(self.scorer_spec, cfg.seed, self.lora_r)
+        scorer, style = trainable.scorer, trainable.style
+        policy = VDroidPolicy(scorer, style)
+
+        def candidates_fn(goal: str, elements: Sequence[Any], apps: Sequence[str]) -> list[Candidate]:
+            policy.app_names = list(apps)
+            return policy.candidates(goal, elements)
+
+        train_tasks = self.tasks or _split_tasks("train")
+        heldout_tasks = self.heldout_tasks if self.heldout_tasks is not None else _split_tasks("heldout")
+        eval_seeds = list(range(1000, 1000 + self.eval_seeds))
+        self.log(f"oracle walks: {len(train_tasks)} train tasks x {self.seeds} seeds")
+        steps = oracle_steps(train_tasks, range(self.seeds), candidates_fn)
+        base = examples_from_steps(steps, candidates_fn, style, cfg.negatives, cfg.seed)
+        eval_train = examples_from_steps(oracle_steps(train_tasks, eval_seeds, candidates_fn), candidates_fn,
+                                         style, cfg.negatives, cfg.seed + 1)
+        eval_heldout = examples_from_steps(oracle_steps(heldout_tasks, eval_seeds, candidates_fn),
+                                           candidates_fn, style, cfg.negatives, cfg.seed + 2)
+        self.log(f"pairs: {sum(len(e.negatives) for e in base)} from {len(base)} states "
+                 f"(of {len(steps)} oracle steps); held-out states {len(eval_train)} train-task, "
+                 f"{len(eval_heldout)} heldout-task")
+        trainer = P3Trainer(scorer, cfg, self.checkpoint_dir,
+                            log=lambda st: self.log(f"step {st['step']} loss {st['loss']:.4f} "
+                                                    f"acc {st['pair_accuracy']:.3f}")
+                            if st["step"] % 50 == 0 else None)
+        if trainer.load_checkpoint() is not None:
+            self.log(f"resumed from step {trainer.step}")
+
+        def per_epoch(examples: Sequence[PreferenceExample]) -> int:
+            return math.ceil(len(examples) / cfg.batch_size)
+
+        end = per_epoch(base) * cfg.epochs
+        trainer.fit(base, until_step=end, fail_after_steps=self.fail_after_steps)
+        examples = list(base)
+        rounds_report = []
+        for r in range(1, self.rounds + 1):
+            record = self._load_round(r)
+            if record is None:
+                before = self.success(policy, train_tasks, eval_seeds)
+                found: list[Departure] = []
+                round_seeds = [2000 + 100 * r + i for i in range(self.round_seeds)]
+                for name in train_tasks:
+                    for s in round_seeds:
+                        found.extend(find_departures(policy, name, s))
+                rng = random.Random(cfg.seed + r)
+                new = []
+                for dep in found:
+                    cands = candidates_fn(dep.step.goal, dep.step.elements, dep.step.app_names)
+                    example = make_example(dep.step, cands, style, cfg.negatives, rng, hard=[dep.agent_choice])
+                    if example is not None:
+                        new.append(example)
+                record = {"round": r, "success_before": before, "departures": len(found),
+                          "states_added": len(new), "examples": [asdict(e) for e in new]}
+                self._save_round(record)
+            added = [PreferenceExample(e["context"], e["positive"], tuple(e["negatives"]))
+                     for e in record["examples"]]
+            examples += added
+            self.log(f"round {r}: success before {record['success_before']['success_rate']:.3f}, "
+                     f"{record['departures']} departures -> {len(added)} states added")
+            end += per_epoch(examples) * self.round_epochs
+            trainer.fit(examples, until_step=end, fail_after_steps=self.fail_after_steps)
+            rounds_report.append({k: v for k, v in record.items() if k != "examples"})
+        final_train = self.success(policy, train_tasks, eval_seeds) if self.final_success else None
+        report = {
+            "scorer": self.scorer_spec, "kind": trainable.kind, "config": cfg.to_dict(),
+            "train_tasks": len(train_tasks), "heldout_tasks": len(heldout_tasks), "train_seeds": self.seeds,
+            "oracle_states": len(steps), "train_states": len(base), "train_pairs": sum(len(e.negatives) for e in base),
+            "annotation_states": len(examples) - len(base), "steps": trainer.step,
+            "pair_accuracy": {
+                "train": round(evaluate_pairs(scorer, base[:400]), 4),
+                "heldout_seeds_train_tasks": round(evaluate_pairs(scorer, eval_train), 4),
+                "heldout_tasks": round(evaluate_pairs(scorer, eval_heldout), 4),
+            },
+            "rounds": rounds_report,
+            "success_train_tasks_final": final_train,
+        }
+        meta = {"p3_report": json.dumps({k: report[k] for k in ("pair_accuracy", "steps", "train_pairs")})}
+        trainable.save(Path(out), meta)
+        report["out"] = str(out)
+        self.log(f"saved {out}")
+        return report

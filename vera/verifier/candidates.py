@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from vera.env.android import types as T
 from vera.env.android.types import JSONAction, UIElement
-from vera.verifier.html import element_html, element_label, inside_clickable, is_keyboard
+from vera.verifier.html import element_html, element_label, element_tag, inside_clickable, is_keyboard
 
 CLEAR_TEXT = "clear_text"  # V-Droid's extra action; executed as input_text "" with clear_text=True
 TEXT_SLOT = "<text_input>"
@@ -51,6 +51,7 @@ class Candidate:
     slot: str | None = None
     target: str | None = None
     value: str | None = field(default=None, compare=False)
+    label: str | None = field(default=None, compare=False)
 
     @property
     def is_abstract(self) -> bool:
@@ -60,6 +61,26 @@ class Candidate:
     def prompt_text(self) -> str:
         """The action as the verifier prompt shows it: JSON, then the element it addresses."""
         return f"{self.text} on {self.target}" if self.target else self.text
+
+    @property
+    def short_text(self) -> str:
+        """A few plain words for small encoders: ``click button 'Save' #5``, ``type 'Ann' into input 'Name' #2``."""
+        act = self.action
+        where = f" {self.label} #{self.index}" if self.label else ""
+        if self.kind == T.INPUT_TEXT:
+            typed = act.text if act is not None else self.slot
+            return f"type '{typed}' into{where}"
+        if self.kind == T.SCROLL and act is not None:
+            return f"scroll {act.direction}{where}"
+        if self.kind == T.OPEN_APP:
+            return f"open app {act.app_name if act is not None else self.slot}"
+        if self.kind == T.ANSWER:
+            return f"answer '{act.text if act is not None else self.slot}'"
+        if self.kind == T.STATUS:
+            return "status complete: the task is done"
+        if self.kind == CLEAR_TEXT:
+            return f"clear text of{where}"
+        return f"{self.kind.replace('_', ' ')}{where}"
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "text": self.text, "index": self.index, "slot": self.slot,
@@ -313,11 +334,13 @@ def _is_slider(element: UIElement) -> bool:
 
 def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> list[Candidate]:
     target = element_html(index, element) or f"<element id={index}>{element_label(element)}</element>"
+    tag = element_tag(element) or "element"
+    label = f"{tag} '{element_label(element)}'"
     out: list[Candidate] = []
     if element.is_clickable or element.is_checkable or inside_clickable(element):
         for kind in (T.CLICK, T.LONG_PRESS):
             out.append(Candidate(kind, _json({"action_type": kind, "index": index}),
-                                 JSONAction(action_type=kind, index=index), index, target=target))
+                                 JSONAction(action_type=kind, index=index), index, target=target, label=label))
     if element.is_editable:
         if slots.text:
             current = (element.text or "").strip()
@@ -330,14 +353,14 @@ def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> li
                 out.append(Candidate(
                     T.INPUT_TEXT, _json({"action_type": T.INPUT_TEXT, "text": value, "index": index}),
                     JSONAction(action_type=T.INPUT_TEXT, text=value, index=index, clear_text=True), index,
-                    target=target, value=value))
+                    target=target, value=value, label=label))
         else:
             out.append(Candidate(
                 T.INPUT_TEXT, _json({"action_type": T.INPUT_TEXT, "text": TEXT_SLOT, "index": index}),
-                None, index, slot=TEXT_SLOT, target=target))
+                None, index, slot=TEXT_SLOT, target=target, label=label))
         out.append(Candidate(
             CLEAR_TEXT, _json({"action_type": CLEAR_TEXT, "index": index}),
-            JSONAction(action_type=T.INPUT_TEXT, text="", index=index, clear_text=True), index, target=target))
+            JSONAction(action_type=T.INPUT_TEXT, text="", index=index, clear_text=True), index, target=target, label=label))
     if element.is_scrollable:
         directions: Sequence[str] = T.SCROLL_DIRECTIONS
     elif _is_slider(element):
@@ -347,7 +370,7 @@ def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> li
     for direction in directions:
         out.append(Candidate(
             T.SCROLL, _json({"action_type": T.SCROLL, "direction": direction, "index": index}),
-            JSONAction(action_type=T.SCROLL, direction=direction, index=index), index, target=target))
+            JSONAction(action_type=T.SCROLL, direction=direction, index=index), index, target=target, label=label))
     return out
 
 
@@ -441,6 +464,8 @@ def complete_candidate(candidate: Candidate, completion: str) -> tuple[Candidate
     payload = json.loads(candidate.text)
     payload[key] = value
     kwargs = {k: v for k, v in payload.items() if k != "action_type"}
+    if payload["action_type"] == T.INPUT_TEXT:
+        kwargs["clear_text"] = True
     action = JSONAction(action_type=payload["action_type"], **kwargs)
     return Candidate(candidate.kind, _json(payload), action, candidate.index, None, candidate.target,
-                     value), None
+                     value, candidate.label), None

@@ -96,7 +96,7 @@ class CompactPrompt:
         return f"Goal: {goal}\nDone: {done}\nScreen: {screen}"
 
     def action(self, candidate: Candidate) -> str:
-        return candidate.prompt_text
+        return candidate.short_text
 
 
 PROMPT_STYLES: dict[str, type[VDroidPrompt] | type[CompactPrompt]] = {

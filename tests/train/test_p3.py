@@ -1,0 +1,93 @@
+"""P3 training: pairs from oracle states, LoRA on a tiny random Llama, resume after a kill, CLI errors."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import torch
+
+from vera.env.android.types import BoundingBox, JSONAction, UIElement
+from vera.errors import ConfigError
+from vera.llm.hf import HFCausalLM, HFScorer, make_head
+from vera.llm.testing import build_tiny_causal_lm, build_tiny_tokenizer
+from vera.train.episodes import OracleStep
+from vera.train.p3 import P3Config, P3Trainer, add_lora, evaluate_pairs, make_example, make_trainable
+from vera.verifier.candidates import SlotValues, extract_candidates
+from vera.verifier.prompt import VDroidPrompt
+from vera.verifier.scorer import PreferenceExample
+
+BOX = BoundingBox(0, 10, 0, 10)
+
+
+def _lora_scorer(seed: int = 0) -> HFScorer:
+    torch.manual_seed(seed)
+    tokenizer = build_tiny_tokenizer()
+    llm = HFCausalLM(build_tiny_causal_lm("llama", vocab_size=len(tokenizer), seed=0), tokenizer)
+    add_lora(llm, r=4, alpha=8)
+    return HFScorer(llm, make_head(llm, "yes"), reuse_context=False)
+
+
+def _examples() -> list[PreferenceExample]:
+    return [PreferenceExample(f"goal: open the {app} app. Is ", f"open {app} helpful?\nAnswer:",
+                              (f"click {other} helpful?\nAnswer:", "wait helpful?\nAnswer:"))
+            for app, other in [("clock", "save"), ("files", "back"), ("notes", "menu"), ("mail", "ok")]]
+
+
+def test_make_example_takes_the_oracle_action_and_hard_negatives():
+    elements = [UIElement(text="Name", is_editable=True, bbox_pixels=BOX),
+                UIElement(text="Save", is_clickable=True, bbox_pixels=BOX)]
+    cands = extract_candidates(elements, SlotValues(text=("Ann", "Bo")))
+    step = OracleStep("T", 0, 0, "Add Ann", [], elements,
+                      JSONAction("input_text", index=0, text="Ann", clear_text=True))
+    style = VDroidPrompt()
+    ex = make_example(step, cands, style, negatives=3, rng=random.Random(0),
+                      hard=['{"action_type": "wait"}'])
+    assert ex is not None and ex.positive.startswith('{"action_type": "input_text", "text": "Ann"')
+    assert len(ex.negatives) == 3 and ex.negatives[0].startswith('{"action_type": "wait"}')
+    assert sum(n.startswith('{"action_type": "input_text"') or '"index": 0' in n for n in ex.negatives[1:]) >= 1
+    assert "Add Ann" in ex.context and ex.context.endswith("Is ")
+    missing = OracleStep("T", 0, 0, "g", [], elements, JSONAction("navigate_back"))
+    assert make_example(missing, [c for c in cands if c.kind != "navigate_back"], style, 3,
+                        random.Random(0)) is None
+
+
+@pytest.fixture
+def one_thread():
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny matmuls: extra threads only spin on a shared CPU
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_lora_training_learns_and_resumes_after_a_kill(tmp_path, one_thread):
+    examples = _examples()
+    config = P3Config(lr=5e-3, epochs=6, batch_size=2, save_every=3, seed=1)
+
+    straight = _lora_scorer()
+    before = evaluate_pairs(straight, examples)
+    stats = P3Trainer(straight, config).fit(examples)
+    assert stats["global_step"] == 12 and stats["loss_last"] < stats["loss_first"]
+    assert evaluate_pairs(straight, examples) >= before
+    assert evaluate_pairs(straight, examples) == 1.0
+    base = [n for n, p in straight.llm.model.named_parameters() if not p.requires_grad and "lora" not in n]
+    assert base, "base weights stay frozen"
+
+    killed = _lora_scorer()
+    trainer = P3Trainer(killed, config, checkpoint_dir=tmp_path)
+    with pytest.raises(RuntimeError, match="killed after step 7"):
+        trainer.fit(examples, fail_after_steps=7)
+    resumed = _lora_scorer()  # a new process: fresh weights, state from the checkpoint (step 6)
+    trainer2 = P3Trainer(resumed, config, checkpoint_dir=tmp_path)
+    trainer2.load_checkpoint()
+    assert trainer2.step == 6
+    trainer2.fit(examples, until_step=12)
+    for a, b in zip(straight.trainable_parameters(), resumed.trainable_parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_make_trainable_rejects_unknown_specs(tmp_path):
+    with pytest.raises(ConfigError, match="cannot train scorer"):
+        make_trainable("http:http://127.0.0.1:1")
+    with pytest.raises(ConfigError, match="does not exist"):
+        make_trainable(f"hf:{tmp_path / 'missing'}")

@@ -1,0 +1,76 @@
+"""`vera train`: training commands (mounted by `vera.cli` as ``vera train``).
+
+``vera train verifier`` trains the V-Droid verifier with P3 on SimDroid (see `vera.train.p3`):
+
+    vera train verifier --out vera/verifier/weights/default.safetensors --json     # the shipped default
+    vera train verifier --scorer hf:/models/llama --out runs/lora --lora-r 16       # LoRA on an HF LM
+
+Checkpoints go to ``--checkpoint-dir`` (default: beside ``--out``); running the same command again
+after a kill resumes from the last checkpoint (``--fresh`` starts over).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Train vera's models (P3 verifier training on SimDroid).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+console = Console(stderr=True)
+
+
+@app.command("verifier")
+def verifier(
+    out: Annotated[Path, typer.Option(help="Where the trained weights go (.safetensors for the encoder, "
+                                           "a folder for LoRA adapters).")] = Path("runs/verifier/encoder.safetensors"),
+    scorer: Annotated[str, typer.Option(help="encoder (the embedded default) or hf:PATH (LoRA).")] = "encoder",
+    seeds: Annotated[int, typer.Option(help="Oracle trajectories per train task (seeds 0..N-1).")] = 4,
+    eval_seeds: Annotated[int, typer.Option(help="Seeds for held-out pairs and success (from 1000).")] = 1,
+    epochs: Annotated[int, typer.Option(help="Epochs over the oracle pairs.")] = 8,
+    rounds: Annotated[int, typer.Option(help="Joint-annotation rounds after the first training.")] = 2,
+    round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = 3,
+    round_seeds: Annotated[int, typer.Option(help="New instances per train task in each round.")] = 1,
+    final_success: Annotated[bool, typer.Option(help="Measure train-task success after training.")] = True,
+    negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 12,
+    lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
+    margin: Annotated[float, typer.Option(help="Bradley-Terry margin.")] = 0.0,
+    batch_size: Annotated[int, typer.Option(help="States per optimizer step.")] = 16,
+    seed: Annotated[int, typer.Option(help="Training seed (init, shuffles, negatives).")] = 0,
+    lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
+    tasks: Annotated[str | None, typer.Option(help="Comma-separated train tasks (default: the train split).")] = None,
+    checkpoint_dir: Annotated[Path | None, typer.Option(help="Resumable checkpoints (default beside --out).")] = None,
+    fresh: Annotated[bool, typer.Option(help="Ignore existing checkpoints and start over.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object as the last line.")] = False,
+) -> None:
+    """Train the V-Droid verifier with P3 pairs from SimDroid oracle trajectories and annotation rounds."""
+    from vera.train.p3 import P3Config, TrainRun
+
+    ckpt = checkpoint_dir or out.parent / f"{out.stem}-p3-checkpoints"
+    if fresh and ckpt.exists():
+        shutil.rmtree(ckpt)
+    config = P3Config(lr=lr, epochs=epochs, batch_size=batch_size, margin=margin, negatives=negatives, seed=seed)
+    run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
+                   rounds=rounds, round_epochs=round_epochs, round_seeds=round_seeds,
+                   final_success=final_success, lora_r=lora_r,
+                   tasks=[t.strip() for t in tasks.split(",") if t.strip()] if tasks else None,
+                   log=_log(as_json))
+    started = time.perf_counter()
+    report: dict[str, Any] = run.execute(out)
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    if as_json:
+        sys.stdout.write(json.dumps(report) + "\n")
+    else:
+        console.print_json(json.dumps(report))
+
+
+def _log(quiet: bool) -> Any:
+    def log(message: str) -> None:
+        console.print(f"[dim]{time.strftime('%H:%M:%S')}[/] {message}")
+    return log
