@@ -135,3 +135,16 @@ def test_suite_agent_registry_lists_lazy_agents() -> None:
     names = SimDroidSuite().agent_names()
     assert {"oracle", "random", "vdroid"} <= set(names)
     json.dumps(names)
+
+
+def test_oracle_rides_out_injected_faults() -> None:
+    """ANR dialogs (answered with Wait) and flaky dumps (retried) cost steps, not success."""
+    calm, flaky = SimDroidSuite(), SimDroidSuite(faults={"anr_p": 0.2, "timeout_p": 0.2, "latency_p": 0.3})
+    extra_steps = 0
+    for task in ("TurnOffWifiAndTurnOnBluetooth", "ClockAlarmCreateWithLabel"):
+        for seed in range(4):
+            baseline = calm.run_episode(task, seed, "oracle")
+            result = flaky.run_episode(task, seed, "oracle")
+            assert result.success == 1.0, (task, seed, result)
+            extra_steps += result.steps - baseline.steps
+    assert extra_steps > 0

@@ -56,13 +56,20 @@ def get_agent_factory(name: str) -> AgentFactory:
 
 
 class OracleAgent:
-    """Plays the task's UI-only oracle, then reports ``status complete``."""
+    """Plays the task's UI-only oracle, then reports ``status complete``.
+
+    A system "isn't responding" dialog (the fault plan's ANR) is answered with "Wait" before the
+    oracle resumes, as a person would.
+    """
 
     def __init__(self, task: Task, env: AndroidEnv) -> None:
-        self._actions: Iterator[JSONAction] = iter(task.solve(UI(env)))
+        self._ui = UI(env)
+        self._actions: Iterator[JSONAction] = iter(task.solve(self._ui))
         self._done = False
 
     def act(self, goal: str, state: State) -> JSONAction:
+        if any((e.text or "").endswith("isn't responding") for e in self._ui.elements) and self._ui.has("Wait"):
+            return self._ui.click("Wait")
         if not self._done:
             try:
                 return next(self._actions)

@@ -106,6 +106,7 @@ class SimDroid:
         self._stacks[self.launcher.name] = [self.launcher.main_screen()]
         self.keyboard_up = False
         self._anr: App | None = None
+        self._anr_pending = False
         self._toast: tuple[str, float] | None = None
         self._version = 0
         self._frame: Frame | None = None
@@ -122,6 +123,7 @@ class SimDroid:
         return self._foreground.package
 
     def ui_xml(self) -> str:
+        self._settle()
         if self.faults is not None and self.faults.before_dump():
             raise DeviceError(f"{self.serial}: uiautomator dump timed out (injected fault); dump again")
         frame = self.frame()
@@ -135,6 +137,7 @@ class SimDroid:
         AndroidEnv keeps using the XML path (the one every real device takes); explorers that only need
         elements can call this instead. Returns a new list each call (the elements are shared).
         """
+        self._settle()
         if self.faults is not None and self.faults.before_dump():
             raise DeviceError(f"{self.serial}: uiautomator dump timed out (injected fault); dump again")
         frame = self.frame()
@@ -145,6 +148,7 @@ class SimDroid:
     def screenshot(self) -> np.ndarray:
         from vera.env.android.sim.render import render_frame
 
+        self._settle()
         frame = self.frame()
         if frame.pixels is None:
             frame.pixels = render_frame(self, frame)
@@ -248,7 +252,16 @@ class SimDroid:
         if self.faults is not None:
             latency, anr = self.faults.before_event()
             self.clock_s += latency
-            if anr and self._anr is None and self._foreground is not self.launcher:
+            self._anr_pending = self._anr_pending or anr
+
+    def _settle(self) -> None:
+        """An ANR the fault plan drew during the last input shows up when the screen is next looked at.
+
+        So one agent action (several device events, e.g. tap + type + Enter) is never cut in half.
+        """
+        if self._anr_pending:
+            self._anr_pending = False
+            if self._anr is None and self._foreground is not self.launcher:
                 self._anr = self._foreground
                 self.invalidate()
 

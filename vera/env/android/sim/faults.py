@@ -6,8 +6,9 @@ seed and the same event sequence give the same faults. The device asks it before
 
 * latency: with probability ``latency_p`` an input event costs ``latency_s`` extra virtual seconds
   (and, with ``real_sleep=True``, the same wall-clock time);
-* ANR: with probability ``anr_p`` the foreground app shows "<App> isn't responding" with the buttons
-  "Close app" and "Wait" until one of them is tapped (BACK also waits);
+* ANR: with probability ``anr_p`` the event is handled, then the next look at the screen (dump or
+  screenshot) finds the foreground app showing "<App> isn't responding" with the buttons "Close app"
+  and "Wait" until one of them is tapped (BACK also waits): one agent action is never cut in half;
 * timeout: with probability ``timeout_p`` a UI dump raises `DeviceError` once; the next dump succeeds.
 Events listed in ``anr_at`` / ``timeout_at`` (0-based event counts) fault deterministically.
 """

@@ -19,7 +19,7 @@ from typing import Any
 
 from vera.env.android.env import AndroidEnv
 from vera.env.android.types import JSONAction, UIElement
-from vera.errors import VeraError
+from vera.errors import DeviceError, VeraError
 
 
 class OracleError(VeraError):
@@ -34,7 +34,11 @@ class UI:
 
     @property
     def elements(self) -> list[UIElement]:
-        return self.env.ui_elements()
+        """The current elements; a UI dump that fails once (a flaky device) is retried once."""
+        try:
+            return self.env.ui_elements()
+        except DeviceError:
+            return self.env.ui_elements()
 
     def texts(self) -> list[str]:
         """Every element's text, in screen order."""

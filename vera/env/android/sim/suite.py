@@ -108,7 +108,12 @@ class SimDroidSuite:
         else:
             self.remote.init_task(info.name, seed)  # `simdroid task init` on the served phone
         env = AndroidEnv(device)
+        faults = getattr(device, "faults", None)
+        if faults is not None:
+            device.faults = None  # faults hit the agent's episode, not the set-up
         env.reset(go_home=True)
+        if faults is not None:
+            device.faults = faults
         player = factory(instance, env, random.Random(seed), dict(agent_options or {}))
         shots = recorder is not None and recorder.screenshots
         if recorder is not None:
