@@ -19,16 +19,20 @@ from typing import Any
 
 import pytest
 
-from vera.env.alfworld.data import TASK_TYPES, GameRef, find_games
+from vera.env.alfworld.data import TASK_TYPES, GameRef, extract_archive, find_games
 from vera.env.alfworld.diff import diff_game, summarize
 from vera.env.alfworld.engine import FastALFWorldEnv, load_game
 
 REPO = Path(__file__).resolve().parents[3]
+SHARED = Path(os.environ.get("VERA_SHARED") or REPO.parent / "shared")
 DATA = Path(os.environ.get("VERA_CACHE") or Path.home() / ".cache" / "vera") / "alfworld"
 
 
-def _names(split_dir: str) -> list[str]:
-    """Game names of a split as they will be after the archives are unpacked (listing at collection)."""
+def _names(split_dir: str, archive: str) -> list[str]:
+    """Game names of a split; the archive is unpacked here (once) because parametrization needs them."""
+    path = SHARED / "data" / "alfworld" / f"alfworld-{archive}.tar.xz"
+    if path.exists():
+        extract_archive(path, DATA)
     base = DATA / "json_2.1.1" / split_dir
     if not base.is_dir():
         return []
@@ -49,8 +53,8 @@ def _sample(names: list[str], k: int, seed: int) -> list[str]:
     return sorted(random.Random(seed).sample(names, min(k, len(names))))
 
 
-VALID_SEEN = _names("valid_seen")
-TRAIN = _names("train")
+VALID_SEEN = _names("valid_seen", "valid_seen")
+TRAIN = _names("train", "train")
 CI_VALID_SEEN = _per_type(VALID_SEEN, 2, seed=0)
 CI_TRAIN = _per_type(TRAIN, 1, seed=0)
 FULL_TRAIN = _sample(TRAIN, 300, seed=0)
