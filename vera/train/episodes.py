@@ -138,3 +138,30 @@ def walk_oracle(task_name: str, seed: int, candidates_for: Any = None) -> WalkRe
         result.error = f"{type(exc).__name__}: {exc}"
     result.success = episode.success(answer)
     return result
+
+
+def simdroid_decisions(tasks: Iterable[str] = ("SystemWifiTurnOn", "ContactsAddContact", "ExpenseAddSingle",
+                                                "SimpleCalendarAddOneEvent", "TasksDueOnDate"),
+                       seed: int = 0) -> list[tuple[str, list[str]]]:
+    """Real (context, candidates) decisions in the order an agent meets them: the states of the oracle
+    walks of `tasks`, written in the embedded verifier's prompt style."""
+    from vera.agents.policy import VDroidPolicy
+    from vera.verifier.html import screen_html
+    from vera.verifier.prompt import CompactPrompt, build_prompts
+
+    style = CompactPrompt()
+    policy = VDroidPolicy(scorer=None, style=style)  # type: ignore[arg-type]  # candidates only
+
+    def candidates_for(goal: str, elements: list[UIElement], apps: tuple[str, ...]) -> list[Candidate]:
+        policy.app_names = list(apps)
+        return policy.candidates(goal, elements)
+
+    decisions = []
+    for name in tasks:
+        walk = walk_oracle(name, seed, candidates_for)
+        for step in walk.steps:
+            cands = candidates_for(step.goal, step.elements, step.app_names)
+            memory = WorkingMemory(step.memory)
+            decisions.append(build_prompts(style, step.goal, style.history(memory), screen_html(step.elements),
+                                           cands))
+    return decisions

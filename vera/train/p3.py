@@ -383,6 +383,7 @@ class TrainRun:
     rounds: int = 2
     round_epochs: int = 3
     round_seeds: int = 1
+    round_sample: int = 1
     final_success: bool = True
     lora_r: int = 16
     tasks: list[str] | None = None
@@ -460,13 +461,15 @@ class TrainRun:
         trainer.fit(base, until_step=end, fail_after_steps=self.fail_after_steps)
         examples = list(base)
         rounds_report = []
+        round_tasks = train_tasks[::max(1, self.round_sample)]
         for r in range(1, self.rounds + 1):
             record = self._load_round(r)
             if record is None:
-                before = self.success(policy, train_tasks, eval_seeds)
+                before = self.success(policy, round_tasks, eval_seeds)
+                self.log(f"round {r}: success {before['success_rate']:.3f} on {before['episodes']} episodes")
                 found: list[Departure] = []
                 round_seeds = [2000 + 100 * r + i for i in range(self.round_seeds)]
-                for name in train_tasks:
+                for name in round_tasks:
                     for s in round_seeds:
                         found.extend(find_departures(policy, name, s))
                 rng = random.Random(cfg.seed + r)
@@ -487,7 +490,7 @@ class TrainRun:
             end += per_epoch(examples) * self.round_epochs
             trainer.fit(examples, until_step=end, fail_after_steps=self.fail_after_steps)
             rounds_report.append({k: v for k, v in record.items() if k != "examples"})
-        final_train = self.success(policy, train_tasks, eval_seeds) if self.final_success else None
+        final_train = self.success(policy, round_tasks, eval_seeds) if self.final_success else None
         report = {
             "scorer": self.scorer_spec, "kind": trainable.kind, "config": cfg.to_dict(),
             "train_tasks": len(train_tasks), "heldout_tasks": len(heldout_tasks), "train_seeds": self.seeds,
