@@ -60,5 +60,10 @@ def test_compact_prompt_keeps_goal_first_and_recent_history():
     style = CompactPrompt(max_history=3)
     context = style.context("Goal text", style.history(memory), "<p id=0>x</p>")
     assert context.startswith("Goal: Goal text\nDone: did 9. | did 10. | did 11.")
-    cand = extract_candidates(SCREEN)[0]
-    assert style.action(cand) == cand.prompt_text and "<input id=0>Alice</input>" in cand.prompt_text
+    cands = extract_candidates(SCREEN)
+    assert "<input id=0>Alice</input>" in cands[0].prompt_text
+    assert [style.action(c) for c in cands[:3]] == [
+        "type '<text_input>' into input 'Alice' #0", "clear text of input 'Alice' #0",
+        "type '<text_input>' into input 'Phone' #1"]
+    assert style.action(next(c for c in cands if c.index == 3)) == "click button 'Save' #3"
+    assert style.action(next(c for c in cands if c.kind == "status")) == "status complete: the task is done"
