@@ -276,3 +276,28 @@ def test_off_screen_touch_is_a_device_error() -> None:
     device, _, _ = make()
     with pytest.raises(DeviceError, match="off the"):
         device.tap(2000, 10)
+
+
+def test_soft_keyboard_keys_type_delete_and_submit() -> None:
+    device, env, ui = make()
+    device.start_app("Clock")
+    env.execute_action(ui.click(desc="Add alarm"))
+    device.tap(*center(ui, id="minute_input"))
+    keys = dict(L.keyboard_keys())
+    for ch in ("4", "2"):
+        x1, y1, x2, y2 = keys[ch]
+        device.tap((x1 + x2) // 2, (y1 + y2) // 2)  # a picker field: the first key replaces the value
+    assert ui.element(id="minute_input").text == "42"
+    x1, y1, x2, y2 = keys[L.ENTER]
+    device.tap((x1 + x2) // 2, (y1 + y2) // 2)
+    assert not device.keyboard_up
+    env.execute_action(ui.click(text="OK"))
+    env.execute_action(ui.click(text="8:42 AM", id="digital_clock"))
+    device.tap(*center(ui, id="edit_label"))
+    for ch in "gym":
+        x1, y1, x2, y2 = keys[ch]
+        device.tap((x1 + x2) // 2, (y1 + y2) // 2)
+    x1, y1, x2, y2 = keys[L.BACKSPACE]
+    device.tap((x1 + x2) // 2, (y1 + y2) // 2)
+    assert ui.element(id="edit_label").text == "gy"
+    assert all(box[3] <= L.APP_BOTTOM and box[1] >= L.KEYBOARD_TOP for _, box in L.keyboard_keys())

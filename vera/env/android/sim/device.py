@@ -107,6 +107,7 @@ class SimDroid:
         self.keyboard_up = False
         self._anr: App | None = None
         self._anr_pending = False
+        self._typed_since_focus = False
         self._toast: tuple[str, float] | None = None
         self._version = 0
         self._frame: Frame | None = None
@@ -281,7 +282,7 @@ class SimDroid:
         if y < L.APP_TOP:
             return
         if frame.keyboard_up and y >= L.KEYBOARD_TOP:
-            self.coverage_state.hit("system:keyboard_tap")
+            self._keyboard_tap(frame, L.key_at(x, y))
             return
         if frame.dialog_box is not None and not L.contains(frame.dialog_box, x, y):
             self._outside_dialog(frame)
@@ -290,6 +291,25 @@ class SimDroid:
         if target is None:
             return
         self._activate(frame, target, x)
+
+    def _keyboard_tap(self, frame: Frame, key: str | None) -> None:
+        """A tap on the soft keyboard types its key into the focused field (backspace, Enter too)."""
+        self.coverage_state.hit("system:keyboard_tap")
+        field = frame.focused
+        if key is None or field is None or self._anr is not None:
+            return
+        if key == L.ENTER:
+            self._enter(frame)
+            return
+        value = self._field_value(frame, field)
+        if key == L.BACKSPACE:
+            if value:
+                self._set_field(frame, field, value[:-1])
+            return
+        # A picker's field selects its text on focus: the first key replaces it, later keys append.
+        fresh = field.replace and not self._typed_since_focus
+        self._typed_since_focus = True
+        self._set_field(frame, field, key if fresh else value + key)
 
     def long_press(self, x: int, y: int, duration_ms: int = 1000) -> None:
         self._check_point(x, y)
@@ -432,6 +452,7 @@ class SimDroid:
             return
         frame.screen.focus = field.id
         self.keyboard_up = True
+        self._typed_since_focus = False
         self.coverage_state.hit("system:focus")
         self.invalidate()
 

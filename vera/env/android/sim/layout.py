@@ -48,3 +48,33 @@ def intersect(a: Box, b: Box) -> Box | None:
     if x1 >= x2 or y1 >= y2:
         return None
     return x1, y1, x2, y2
+
+
+# --- the soft keyboard: key rectangles relative to the keyboard's top-left corner ---------------------
+KEY_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+KEY_WIDTH, KEY_HEIGHT, KEY_GAP, KEY_ROW_GAP, KEY_TOP = 96, 118, 12, 22, 36
+BACKSPACE, ENTER, SPACE = "\b", "\n", " "
+
+
+def keyboard_keys() -> list[tuple[str, Box]]:
+    """Every key of the soft keyboard as (character, box in screen pixels); drawn and hit-tested alike."""
+    keys: list[tuple[str, Box]] = []
+    y = KEYBOARD_TOP + KEY_TOP
+    for letters in KEY_ROWS:
+        x = (SCREEN_WIDTH - len(letters) * (KEY_WIDTH + KEY_GAP)) // 2
+        for ch in letters:
+            keys.append((ch, (x, y, x + KEY_WIDTH, y + KEY_HEIGHT)))
+            x += KEY_WIDTH + KEY_GAP
+        y += KEY_HEIGHT + KEY_ROW_GAP
+    y_last = KEYBOARD_TOP + KEY_TOP + (len(KEY_ROWS) - 1) * (KEY_HEIGHT + KEY_ROW_GAP)
+    keys.append((BACKSPACE, (SCREEN_WIDTH - 150, y_last, SCREEN_WIDTH - 20, y_last + KEY_HEIGHT)))
+    keys.append((SPACE, (240, y, 840, y + KEY_HEIGHT)))
+    keys.append((ENTER, (870, y, 1040, y + KEY_HEIGHT)))
+    return keys
+
+
+def key_at(x: int, y: int) -> str | None:
+    for ch, box in keyboard_keys():
+        if contains(box, x, y):
+            return ch
+    return None

@@ -61,21 +61,22 @@ def _wallpaper() -> Image.Image:
 
 @functools.cache
 def _keyboard() -> Image.Image:
+    """The soft keyboard, drawn from the same key rectangles taps are matched against."""
     image = Image.new("RGB", (L.SCREEN_WIDTH, L.KEYBOARD_HEIGHT), (232, 234, 237))
     draw = ImageDraw.Draw(image)
-    rows = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-    key_w, key_h, gap = 96, 150, 12
-    y = 40
-    for r, letters in enumerate(rows):
-        x = (L.SCREEN_WIDTH - len(letters) * (key_w + gap)) // 2 + (60 if r == 2 else 0) - (60 if r == 2 else 0)
-        for ch in letters:
-            draw.rounded_rectangle((x, y, x + key_w, y + key_h), 14, fill=WHITE)
-            draw.text((x + key_w // 2, y + key_h // 2), ch, fill=INK, font=font(48), anchor="mm")
-            x += key_w + gap
-        y += key_h + 24
-    draw.rounded_rectangle((240, y, 840, y + key_h), 14, fill=WHITE)
-    draw.rounded_rectangle((870, y, 1040, y + key_h), 14, fill=(211, 227, 253))
-    draw.text((955, y + key_h // 2), "↵", fill=INK, font=font(56), anchor="mm")
+    for ch, (x1, y1, x2, y2) in L.keyboard_keys():
+        box = (x1, y1 - L.KEYBOARD_TOP, x2, y2 - L.KEYBOARD_TOP)
+        special = ch in (L.BACKSPACE, L.ENTER)
+        draw.rounded_rectangle(box, 14, fill=(211, 227, 253) if special else WHITE)
+        cx, cy = (box[0] + box[2]) // 2, (box[1] + box[3]) // 2
+        if ch == L.BACKSPACE:
+            draw.polygon([(cx - 40, cy), (cx - 15, cy - 25), (cx + 40, cy - 25), (cx + 40, cy + 25),
+                          (cx - 15, cy + 25)], outline=INK, width=4)
+        elif ch == L.ENTER:
+            draw.line((cx + 30, cy - 25, cx + 30, cy + 5, cx - 30, cy + 5), fill=INK, width=5)
+            draw.polygon([(cx - 40, cy + 5), (cx - 22, cy - 10), (cx - 22, cy + 20)], fill=INK)
+        elif ch != L.SPACE:
+            draw.text((cx, cy), ch, fill=INK, font=font(48), anchor="mm")
     return image
 
 
