@@ -16,6 +16,7 @@ start point by the distance moved (finger up = content up), or is offered to the
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -511,7 +512,17 @@ class SimDroid:
         if frame is not None and frame.version == self._version and (
                 frame.clock_s == self.clock_s or (not frame.live and frame.minute == self._minute())):
             return frame
-        frame = self._build_frame()
+        # Building allocates thousands of short-lived, acyclic views: pausing the cyclic collector for
+        # the build saves its repeated young-generation scans (about a fifth of the build time).
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            self._frame = None
+            frame = self._build_frame()
+        finally:
+            if paused:
+                gc.enable()
         self._frame = frame
         return frame
 

@@ -75,7 +75,7 @@ class View:
         self.gravity = gravity
         self.padding = padding
         self.background = background
-        self.children: list[View] = [c for c in children if c is not None]
+        self.children: list[View] = [c for c in children if c is not None] if children else []
         self.bounds: L.Box = (0, 0, 0, 0)
         self.shown = False
         self.key = ""
