@@ -176,7 +176,11 @@ class SimDroidGymEnv(gym.Env[dict[str, Any], str]):
         except Exception:  # a flaky dump (fault injection): an empty screen this step
             elements = []
         html = "\n".join(element_html(i, e) for i, e in enumerate(elements))
-        listing = json.dumps([element_json(i, e) for i, e in enumerate(elements)], ensure_ascii=False)
+        items = [element_json(i, e) for i, e in enumerate(elements)]
+        listing = json.dumps(items, ensure_ascii=False)
+        while len(listing) > MAX_HTML * 2 and items:  # too long: drop the last elements, keep valid JSON
+            items = items[: len(items) * 3 // 4]
+            listing = json.dumps(items, ensure_ascii=False)
         obs: dict[str, Any] = {
             "goal": clean(self.task.goal, MAX_GOAL),
             "html": clean(html, MAX_HTML),
