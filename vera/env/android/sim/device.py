@@ -1,16 +1,18 @@
 """SimDroid: a simulated phone implementing `vera.env.android.device.Device`.
 
 The device keeps one back stack of `Screen`s per app, the launcher, the soft-keyboard state, the
-dialogs, a virtual clock and the coverage set. After every event it rebuilds the foreground view
-tree once (lazily, keyed by a version number) and serves the same laid-out tree to `ui_xml()`,
-`screenshot()` and touch dispatch, so XML bounds, pixels and taps always agree.
+dialogs, a virtual clock and the coverage set. The foreground view tree is rebuilt lazily, once per
+change (a handler ran, state was written through `app()` or `sleep()`, a live screen's clock moved, the
+minute turned), and the same laid-out tree serves `ui_xml()`, `ui_elements()`, `screenshot()` and touch
+dispatch, so XML bounds, pixels and taps always agree.
 
 Touch dispatch: a tap goes to the deepest enabled view under the finger that reacts (an EditText
 takes focus and raises the keyboard; a Switch/CheckBox calls ``on_change(not checked)``; a SeekBar
-sets the value under the finger; anything else calls ``on_click``). The navigation bar's three
-buttons (back, home, recents) work as keys. A swipe scrolls the deepest scrollable view under its
-start point by the distance moved (finger up = content up), or is offered to the screen's
-``on_swipe``. The clock advances `EVENT_SECONDS` per input event and by `sleep(seconds)`.
+sets the value under the finger; anything else calls ``on_click``). Taps on the soft keyboard type
+its keys; the navigation bar's three buttons (back, home, recents) work as keys. A swipe scrolls the
+deepest scrollable view under its start point by the distance moved (finger up = content up), or is
+offered to the screen's ``on_swipe``. The clock advances `EVENT_SECONDS` per input event and by
+`sleep(seconds)`. A `FaultPlan` adds latency, "isn't responding" dialogs and failing dumps.
 """
 
 from __future__ import annotations
