@@ -85,6 +85,9 @@ Painter = Callable[[ImageDraw.ImageDraw, View], None]
 
 def _paint_text(draw: ImageDraw.ImageDraw, view: TextView, color: RGB | None = None,
                 box: L.Box | None = None, text: str | None = None) -> None:
+    if box is None and view.full_box != view.bounds:
+        _paint_clipped_text(draw, view, color, text)
+        return
     x1, y1, x2, y2 = box or view.bounds
     pad = view.padding
     content = view.text if text is None else text
@@ -106,6 +109,18 @@ def _paint_text(draw: ImageDraw.ImageDraw, view: TextView, color: RGB | None = N
             draw.text((x1 + pad, y + line_h // 2), line, fill=fill, font=fnt, anchor="lm",
                       stroke_width=1 if view.bold else 0, stroke_fill=fill)
         y += line_h
+
+
+def _paint_clipped_text(draw: ImageDraw.ImageDraw, view: TextView, color: RGB | None, text: str | None) -> None:
+    """Text of a view cut by its scrolling parent: drawn whole on a layer, pasted inside the bounds."""
+    fx1, fy1, fx2, fy2 = view.full_box
+    bx1, by1, bx2, by2 = view.bounds
+    if fx2 <= fx1 or fy2 <= fy1:
+        return
+    layer = Image.new("RGBA", (fx2 - fx1, fy2 - fy1), (0, 0, 0, 0))
+    _paint_text(ImageDraw.Draw(layer), view, color, box=(0, 0, fx2 - fx1, fy2 - fy1), text=text)
+    visible = layer.crop((bx1 - fx1, by1 - fy1, bx2 - fx1, by2 - fy1))
+    draw._image.paste(visible, (bx1, by1), visible)  # ImageDraw keeps its image here
 
 
 def paint_view(draw: ImageDraw.ImageDraw, view: View) -> None:

@@ -42,6 +42,7 @@ class View:
     __slots__ = (
         "id", "desc", "text", "enabled", "selected", "on_click", "on_long_click", "height", "width",
         "weight", "gravity", "children", "bounds", "shown", "padding", "background", "key", "_measured",
+        "full_box",
     )
 
     def __init__(
@@ -76,7 +77,8 @@ class View:
         self.padding = padding
         self.background = background
         self.children: list[View] = [c for c in children if c is not None] if children else []
-        self.bounds: L.Box = (0, 0, 0, 0)
+        self.bounds: L.Box = (0, 0, 0, 0)  # on screen: clipped by scrolling parents
+        self.full_box: L.Box = (0, 0, 0, 0)  # where the whole view lies (partly off-screen in a list)
         self.shown = False
         self.key = ""
         self._measured: tuple[int, int] = (-1, 0)
@@ -121,6 +123,7 @@ class View:
             visible = L.intersect(box, clip)
         self.shown = visible is not None
         self.bounds = visible if visible is not None else box
+        self.full_box = box
         if self.shown and self.children:
             self.layout_children(box, visible or clip)
 
