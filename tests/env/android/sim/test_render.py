@@ -92,3 +92,21 @@ def test_dark_theme_and_status_icons_follow_settings_state() -> None:
     assert dark[fan].mean() > 150
     device.app("settings").state.wifi = False
     assert device.screenshot()[fan].mean() < 60
+
+
+def test_every_text_element_has_ink_inside_its_bounds() -> None:
+    device, env, ui = _setup()
+    env.execute_action(ui.open_app("Settings"))
+    device.swipe(540, 1500, 540, 1440)  # rows cut by the viewport at both ends
+    env.execute_action(ui.wait())
+    shot = device.screenshot().astype(int)
+    checked = 0
+    for element in ui.elements:
+        box = element.bbox_pixels
+        if not element.text or box.height < 40:
+            continue
+        region = shot[int(box.y_min):int(box.y_max), int(box.x_min):int(box.x_max)]
+        ink = (np.abs(region - np.array(SURFACE)).sum(axis=2) > 150).mean()
+        assert ink > 0.002, (element.text, box)
+        checked += 1
+    assert checked >= 10
