@@ -330,7 +330,7 @@ class OpenAppTaskEval(Task):
     complexity = 1.0
     app_names = ("clock", "settings")
     family = "open_app"
-    APPS: ClassVar[tuple[str, ...]] = ("clock", "settings")
+    APPS: ClassVar[tuple[str, ...]] = ("clock", "contacts", "settings")  # AndroidWorld's, less camera/dialer
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:

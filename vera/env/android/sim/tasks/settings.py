@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from vera.env.android.sim.apps.settings import BRIGHTNESS_MAX, SettingsState
+from vera.env.android.sim.apps.settings import BRIGHTNESS_MAX, TIMEOUTS, SettingsState
 from vera.env.android.sim.device import SimDroid
 from vera.env.android.sim.oracle import UI
 from vera.env.android.sim.task import Task
@@ -204,7 +204,7 @@ class TurnOnWifiAndOpenApp(Task):
     difficulty = "easy"
     app_names = ("settings",)
     family = "settings_wifi_then_app"
-    APPS: ClassVar[tuple[str, ...]] = ("clock", "settings")
+    APPS: ClassVar[tuple[str, ...]] = ("clock", "contacts", "settings")
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
@@ -225,3 +225,38 @@ class TurnOnWifiAndOpenApp(Task):
             yield ui.click(text="Wi-Fi", cls="Switch")
         yield ui.home()
         yield ui.open_app(self.params["app_name"])
+
+
+class SystemAirplaneModeOn(_Toggle):
+    """vera task (not in AndroidWorld): airplane mode also turns Wi-Fi and Bluetooth off."""
+
+    template = "Turn on airplane mode."
+    family = "settings_airplane"
+    field, page, switch = "airplane_mode", "Network & internet", "Airplane mode"
+    target = True
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        state = settings_state(device)
+        return 1.0 if state.airplane_mode and not state.wifi else 0.0
+
+
+class SystemScreenTimeout(Task):
+    """vera task (not in AndroidWorld): pick a value in a dialog of radio buttons."""
+
+    template = "Set the screen timeout to {timeout}."
+    complexity = 1.2
+    app_names = ("settings",)
+    family = "settings_timeout"
+
+    @classmethod
+    def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
+        return {"timeout": rng.choice([t for t in TIMEOUTS if t != "30 seconds"])}
+
+    def is_successful(self, device: SimDroid, answer: str = "") -> float:
+        return 1.0 if settings_state(device).screen_timeout == self.params["timeout"] else 0.0
+
+    def solve(self, ui: UI) -> Iterator[JSONAction]:
+        yield from open_page(ui, "Display")
+        yield from ui.scroll_to(text="Screen timeout")
+        yield ui.click(text="Screen timeout")
+        yield ui.click(text=self.params["timeout"], cls="RadioButton")
