@@ -41,12 +41,15 @@ CandidatesFn = Callable[[str, Sequence[Any], Sequence[str]], list[Candidate]]
 
 # --- pairs -------------------------------------------------------------------------------------------
 def _hardness(candidate: Candidate, positive: Candidate) -> int:
-    """Lower is harder: same element first, then the same action type, then the rest."""
-    if positive.index is not None and candidate.index == positive.index:
+    """Lower is harder: stopping early first (``status``), then the same element, then the same
+    action type, then the rest."""
+    if candidate.kind == T.STATUS:
         return 0
-    if candidate.kind == positive.kind:
+    if positive.index is not None and candidate.index == positive.index:
         return 1
-    return 2
+    if candidate.kind == positive.kind:
+        return 2
+    return 3
 
 
 def make_example(step: OracleStep, candidates: list[Candidate], style: PromptStyle, negatives: int,
