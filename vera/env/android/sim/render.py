@@ -148,6 +148,8 @@ def paint_button(draw: ImageDraw.ImageDraw, view: View) -> None:
         draw.rounded_rectangle(box, radius, outline=OUTLINE, width=3)
         _paint_text(draw, view, PRIMARY)
     else:
+        if view.selected:  # a selected tab: a pill behind its label
+            draw.rounded_rectangle(box, radius, fill=PRIMARY_LIGHT)
         _paint_text(draw, view, PRIMARY if view.enabled else MUTED)
 
 
