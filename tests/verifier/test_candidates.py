@@ -165,7 +165,7 @@ def test_complete_candidate_fills_or_keeps_the_abstract_action():
     elements = [UIElement(text="Name", is_editable=True, bbox_pixels=BOX)]
     abstract = next(c for c in extract_candidates(elements) if c.kind == "input_text")
     done, error = complete_candidate(abstract, 'Action: {"action_type": "input_text", "text": "Ann", "index": 0}')
-    assert error is None and done.action == JSONAction("input_text", text="Ann", index=0)
+    assert error is None and done.action == JSONAction("input_text", text="Ann", index=0, clear_text=True)
     kept, error = complete_candidate(abstract, "I think you should type a name")
     assert kept is abstract and "unparseable" in error
     app = next(c for c in extract_candidates(elements) if c.kind == "open_app")

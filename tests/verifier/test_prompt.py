@@ -39,8 +39,8 @@ def test_vdroid_prompt_puts_the_action_last_with_a_shared_prefix():
     memory = WorkingMemory()
     style = VDroidPrompt()
     cands = extract_candidates(SCREEN)
-    context, suffixes = build_prompts(style, "Save the contact", style.history(memory), screen_html(SCREEN),
-                                      cands)
+    context, suffixes = build_prompts(style, "Save the contact", style.history(memory), SCREEN, cands)
+    assert screen_html(SCREEN) in context
     assert context.endswith("Is ")
     assert NO_HISTORY in context and "The (overall) user goal/request is: Save the contact" in context
     assert len(suffixes) == len(cands)
@@ -63,7 +63,10 @@ def test_compact_prompt_keeps_goal_first_and_recent_history():
     cands = extract_candidates(SCREEN)
     assert "<input id=0>Alice</input>" in cands[0].prompt_text
     assert [style.action(c) for c in cands[:3]] == [
-        "type '<text_input>' into input 'Alice' #0", "clear text of input 'Alice' #0",
-        "type '<text_input>' into input 'Phone' #1"]
+        "type '<text_input>' into input 'text field' holding 'Alice' #0",
+        "clear text of input 'text field' holding 'Alice' #0",
+        "type '<text_input>' into input 'Phone' (empty) #1"]
     assert style.action(next(c for c in cands if c.index == 3)) == "click button 'Save' #3"
     assert style.action(next(c for c in cands if c.kind == "status")) == "status complete: the task is done"
+    screen = style.screen([UIElement(text="x", package_name="com.android.settings", bbox_pixels=BOX)])
+    assert screen == "App: com.android.settings\n<p id=0>x</p>"

@@ -23,7 +23,6 @@ from vera.env.android.types import UIElement
 from vera.errors import ConfigError
 from vera.memory.working import WorkingMemory
 from vera.verifier.candidates import Candidate, extract_candidates, launcher_app_names, slot_values_for
-from vera.verifier.html import screen_html
 from vera.verifier.prompt import CompactPrompt, PromptStyle, VDroidPrompt, build_prompts
 from vera.verifier.scorer import Scorer
 
@@ -76,14 +75,14 @@ class VDroidPolicy:
         return [c for c in cands if not c.is_abstract]
 
     def context(self, goal: str, memory: WorkingMemory, elements: Sequence[UIElement]) -> str:
-        return self.style.context(goal, self.style.history(memory), screen_html(list(elements)))
+        return self.style.context(goal, self.style.history(memory), self.style.screen(elements))
 
     def decide(self, goal: str, memory: WorkingMemory, elements: Sequence[UIElement],
                candidates: list[Candidate] | None = None) -> Decision:
         started = time.perf_counter()
         cands = candidates if candidates is not None else self.candidates(goal, elements)
         context, suffixes = build_prompts(self.style, goal, self.style.history(memory),
-                                          screen_html(list(elements)), cands)
+                                          elements, cands)
         scores = [float(s) for s in self.scorer.score(context, suffixes)]
         if len(scores) != len(cands):
             raise ConfigError(f"the scorer returned {len(scores)} scores for {len(cands)} candidates")

@@ -146,7 +146,6 @@ def simdroid_decisions(tasks: Iterable[str] = ("SystemWifiTurnOn", "ContactsAddC
     """Real (context, candidates) decisions in the order an agent meets them: the states of the oracle
     walks of `tasks`, written in the embedded verifier's prompt style."""
     from vera.agents.policy import VDroidPolicy
-    from vera.verifier.html import screen_html
     from vera.verifier.prompt import CompactPrompt, build_prompts
 
     style = CompactPrompt()
@@ -162,6 +161,5 @@ def simdroid_decisions(tasks: Iterable[str] = ("SystemWifiTurnOn", "ContactsAddC
         for step in walk.steps:
             cands = candidates_for(step.goal, step.elements, step.app_names)
             memory = WorkingMemory(step.memory)
-            decisions.append(build_prompts(style, step.goal, style.history(memory), screen_html(step.elements),
-                                           cands))
+            decisions.append(build_prompts(style, step.goal, style.history(memory), step.elements, cands))
     return decisions

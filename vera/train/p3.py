@@ -32,7 +32,6 @@ from vera.errors import ConfigError
 from vera.memory.working import RuleSummarizer, StepOutcome, WorkingMemory
 from vera.train.episodes import OracleStep, action_candidate, oracle_actions, start_episode, walk_oracle
 from vera.verifier.candidates import Candidate, find_candidate, same_action
-from vera.verifier.html import screen_html
 from vera.verifier.prompt import PromptStyle
 from vera.verifier.scorer import PreferenceExample, TrainableScorer, pairwise_accuracy, preference_step
 
@@ -71,7 +70,7 @@ def make_example(step: OracleStep, candidates: list[Candidate], style: PromptSty
     rng.shuffle(rest)
     chosen += rest[: max(0, negatives - len(chosen))]
     memory = WorkingMemory(step.memory)
-    context = style.context(step.goal, style.history(memory), screen_html(step.elements))
+    context = style.context(step.goal, style.history(memory), style.screen(step.elements))
     return PreferenceExample(context, style.action(positive), tuple(style.action(c) for c in chosen))
 
 

@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 
 from vera.env.android import types as T
 from vera.env.android.types import JSONAction, UIElement
-from vera.verifier.html import element_html, element_label, element_tag, inside_clickable, is_keyboard
+from vera.verifier.html import (
+    element_html,
+    element_label,
+    element_tag,
+    field_name,
+    inside_clickable,
+    is_keyboard,
+)
 
 CLEAR_TEXT = "clear_text"  # V-Droid's extra action; executed as input_text "" with clear_text=True
 TEXT_SLOT = "<text_input>"
@@ -336,6 +343,9 @@ def _element_candidates(index: int, element: UIElement, slots: SlotValues) -> li
     target = element_html(index, element) or f"<element id={index}>{element_label(element)}</element>"
     tag = element_tag(element) or "element"
     label = f"{tag} '{element_label(element)}'"
+    if element.is_editable:  # the field's name, then what it holds now
+        text = (element.text or "").replace("\n", " ").strip()
+        label = f"input '{field_name(element)}' " + (f"holding '{text[:60]}'" if text else "(empty)")
     out: list[Candidate] = []
     if element.is_clickable or element.is_checkable or inside_clickable(element):
         for kind in (T.CLICK, T.LONG_PRESS):

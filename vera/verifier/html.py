@@ -73,7 +73,7 @@ def element_html(index: int, element: UIElement) -> str | None:
         attrs.append(f"checked={bool(element.is_checked)}")
     if desc:
         attrs.append(f"text='{desc}'")
-    if tag == "input" and not text and element.hint_text:
+    if tag == "input" and element.hint_text:
         attrs.append(f"hint='{_escape(element.hint_text)}'")
     if tag == "button" and not text and not desc:
         text = resource_tail(element)
@@ -86,6 +86,14 @@ def element_label(element: UIElement) -> str:
         if value and value.strip():
             return _escape(value)
     return resource_tail(element) or (element.class_name or "element").rsplit(".", 1)[-1]
+
+
+def field_name(element: UIElement) -> str:
+    """What a text field is for: its hint, description or resource id, whatever it holds now."""
+    for value in (element.hint_text, element.content_description):
+        if value and value.strip():
+            return _escape(value)
+    return resource_tail(element) or "text field"
 
 
 def screen_html(elements: list[UIElement]) -> str:

@@ -15,12 +15,15 @@ Two styles share the `PromptStyle` protocol:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from vera.env.android.types import UIElement
 from vera.memory.working import WorkingMemory
 from vera.verifier.candidates import Candidate
+from vera.verifier.html import is_keyboard, screen_html
 
 NO_HISTORY = "You just started, no action has been performed yet."
 
@@ -57,6 +60,8 @@ class PromptStyle(Protocol):
 
     def history(self, memory: WorkingMemory) -> list[str]: ...
 
+    def screen(self, elements: Sequence[UIElement]) -> str: ...
+
     def context(self, goal: str, history: Sequence[str], screen: str) -> str: ...
 
     def action(self, candidate: Candidate) -> str: ...
@@ -71,6 +76,9 @@ class VDroidPrompt:
 
     def history(self, memory: WorkingMemory) -> list[str]:
         return memory.lines()
+
+    def screen(self, elements: Sequence[UIElement]) -> str:
+        return screen_html(list(elements))
 
     def context(self, goal: str, history: Sequence[str], screen: str) -> str:
         return VDROID_TEMPLATE.format(prefix=VDROID_PREFIX.format(date=self.date), goal=goal,
@@ -90,6 +98,12 @@ class CompactPrompt:
     def history(self, memory: WorkingMemory) -> list[str]:
         return memory.summaries()
 
+    def screen(self, elements: Sequence[UIElement]) -> str:
+        """The foreground app first (its own line), then the elements."""
+        packages = Counter(e.package_name for e in elements if e.package_name and not is_keyboard(e))
+        app = packages.most_common(1)[0][0] if packages else "unknown"
+        return f"App: {app}\n{screen_html(list(elements))}"
+
     def context(self, goal: str, history: Sequence[str], screen: str) -> str:
         recent = list(history)[-self.max_history:]
         done = " | ".join(recent) if recent else "nothing yet"
@@ -104,7 +118,7 @@ PROMPT_STYLES: dict[str, type[VDroidPrompt] | type[CompactPrompt]] = {
 }
 
 
-def build_prompts(style: PromptStyle, goal: str, history: Sequence[str], screen: str,
+def build_prompts(style: PromptStyle, goal: str, history: Sequence[str], elements: Sequence[UIElement],
                   candidates: Sequence[Candidate]) -> tuple[str, list[str]]:
     """(shared context, one suffix per candidate): the arguments of `Scorer.score`."""
-    return style.context(goal, history, screen), [style.action(c) for c in candidates]
+    return style.context(goal, history, style.screen(elements)), [style.action(c) for c in candidates]
