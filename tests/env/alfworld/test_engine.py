@@ -200,3 +200,34 @@ def test_reset_restores_the_initial_state(env: FastALFWorldEnv) -> None:
     for command in env.game.walkthrough:
         env.step(command)
     assert env.reset() == first
+
+
+def test_flattened_goals_agree_with_the_pddl_goal(alfworld_data: Path) -> None:
+    """The engine's merged `exists` goal has the truth value of the file's goal in every visited state."""
+    import random
+
+    from vera.env.alfworld import engine
+
+    rng = random.Random(3)
+    refs = [r for split in ("train", "eval_in_distribution") for r in find_games(alfworld_data, split)]
+    checked = won = 0
+    for ref in rng.sample(refs, 24):
+        game = load_game(ref.path)
+        original = parse_problem(game.data["pddl_problem"]).goal
+        env = FastALFWorldEnv(game)
+        for plan in (list(game.walkthrough), None):
+            _, info = env.reset()
+            for index in range(50):
+                truth = engine._holds(env._state, original, {})
+                assert truth == engine._holds(env._state, game.goal, {}), (ref.name, index)
+                checked += 1
+                won += truth
+                if plan is not None and index == len(plan):
+                    break
+                command = plan[index] if plan is not None else rng.choice(info["admissible_commands"])
+                _, _, done, info = env.step(command)
+                if done:
+                    assert engine._holds(env._state, original, {}) == info["won"]
+                    won += info["won"]
+                    break
+    assert checked > 1000 and won >= 24  # every walkthrough reaches a winning state

@@ -432,7 +432,7 @@ def _compile_game(path: str | None, data: Mapping[str, Any]) -> CompiledGame:
     for fact in init:
         by_predicate[fact[0]].add(fact[1:])
     game = CompiledGame(
-        path=path, data=data, types=types, init=init, goal=problem.goal, grammar=grammar,
+        path=path, data=data, types=types, init=init, goal=flatten_goal(problem.goal), grammar=grammar,
         entities=entities, agent=agents[0], walkthrough=list(walkthrough),
         receptacles_at=dict(receptacles_at), receptacle_locations=dict(receptacle_locations),
         receptacle_type=receptacle_type, object_type=object_type, can_contain=frozenset(can_contain),
@@ -673,6 +673,55 @@ def _typed_list_cached(items: list[str]) -> list[tuple[str, str]]:
     if found is None:
         found = _TYPED_CACHE[key] = _typed_list(items)
     return found
+
+
+def _quantified_names(formula: Any, out: list[str]) -> list[str]:
+    if isinstance(formula, list) and formula:
+        if formula[0] in ("exists", "forall") and len(formula) == 3:
+            out.extend(v for v, _ in _typed_list(formula[1]))
+            _quantified_names(formula[2], out)
+        else:
+            for child in formula[1:]:
+                _quantified_names(child, out)
+    return out
+
+
+def flatten_goal(goal: Any) -> Any:
+    """Merge nested `exists` into one so goal checks join all their atoms at once (same truth value).
+
+    `exists x (exists y B)` and `exists x (and A (exists y B))` become `exists x y (and A B)`; done only
+    when every quantified variable name in the goal is distinct, so no variable is captured.
+    """
+    names = _quantified_names(goal, [])
+    if len(names) != len(set(names)):
+        return goal
+
+    def flat(formula: Any) -> Any:
+        if not isinstance(formula, list) or not formula:
+            return formula
+        head = formula[0]
+        if head == "exists" and len(formula) == 3:
+            variables = list(formula[1])
+            body = flat(formula[2])
+            if isinstance(body, list) and body and body[0] == "exists":
+                return ["exists", variables + list(body[1]), body[2]]
+            if isinstance(body, list) and body and body[0] == "and":
+                conjuncts: list[Any] = []
+                for child in body[1:]:
+                    if isinstance(child, list) and child and child[0] == "exists":
+                        variables += list(child[1])
+                        inner = child[2]
+                        conjuncts.extend(inner[1:] if inner and inner[0] == "and" else [inner])
+                    else:
+                        conjuncts.append(child)
+                return ["exists", variables, ["and", *conjuncts]]
+            return ["exists", variables, body]
+        if head in ("and", "or", "not", "imply", "forall"):
+            return [head, *[flat(child) if isinstance(child, list) and child and not (
+                head == "forall" and child is formula[1]) else child for child in formula[1:]]]
+        return formula
+
+    return flat(goal)
 
 
 def _product(lists: list[list[str]]) -> Iterator[tuple[str, ...]]:
