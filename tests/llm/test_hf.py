@@ -35,7 +35,10 @@ def _heads(llm: HFCausalLM):
             "value_logits": ValueHead(vocab, "logits"), "value_hidden": ValueHead(hidden, "hidden")}
 
 
-@pytest.mark.parametrize("strategy", ["prefix_kv", "packed", "shared_prefix"])
+FAST = ["fast_shared_prefix", "fast_shared_prefix_split", "fast_shared_prefix_flex"]
+
+
+@pytest.mark.parametrize("strategy", ["prefix_kv", "packed", "shared_prefix", *FAST])
 def test_prefix_shared_equals_naive(tiny_llm, strategy):
     for name, head in _heads(tiny_llm).items():
         reference = naive_scores(tiny_llm, head, CONTEXT, CANDIDATES)
@@ -47,7 +50,7 @@ def test_prefix_shared_equals_naive(tiny_llm, strategy):
     assert len({round(s, 6) for s in reference}) > 1
 
 
-@pytest.mark.parametrize("strategy", ["prefix_kv", "packed", "shared_prefix"])
+@pytest.mark.parametrize("strategy", ["prefix_kv", "packed", "shared_prefix", *FAST[:2]])
 def test_independent_of_candidate_order(tiny_llm, strategy):
     scorer = HFScorer(tiny_llm, YesLogOdds(tiny_llm.token_id("Yes"), tiny_llm.token_id("No")),
                       strategy=strategy)
@@ -138,4 +141,4 @@ def test_load_errors_name_what_is_expected(tmp_path, tiny_checkpoint):
 
 
 def test_strategies_registry_has_all_variants():
-    assert {"naive", "prefix_kv", "packed", "shared_prefix"} <= set(STRATEGIES)
+    assert {"naive", "prefix_kv", "packed", "shared_prefix", *FAST} <= set(STRATEGIES)
