@@ -151,7 +151,7 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
             "median_ms": round(statistics.median(times), 1),
             "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
             "first_ms": round(times[0], 1), "load_s": round(load_s, 1),
-            "embedding_cache": dict(verifier.embedder.stats), "torch_threads": torch.get_num_threads(),
+            "embedding_cache": dict(verifier.embedder.stats), "encoder_threads": verifier.num_threads,
             "goal_median_ms": 150}
 
 

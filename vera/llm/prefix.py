@@ -370,6 +370,10 @@ TREE_ATTENTION: dict[str, Any] = {"sdpa": SDPATreeAttention, "flex": FlexTreeAtt
                                   "split": SplitTreeAttention}
 
 
+# fused weights per decoder, shared by every fast strategy instance (fusing twice would duplicate memory)
+_FUSED_LAYERS: dict[int, tuple[Any, list[_LayerWeights]]] = {}
+
+
 class FastSharedPrefixStrategy:
     """`shared_prefix` with a lean forward pass for Llama/Qwen/Mistral-shaped decoders (inference only).
 
@@ -386,17 +390,16 @@ class FastSharedPrefixStrategy:
         self.name = name
         self.compile = compile
         self.attention = TREE_ATTENTION[attention]()
-        self._weights: dict[int, tuple[Any, list[_LayerWeights]]] = {}
         self._compiled: dict[str, Any] = {}
 
     def _layers(self, model: Any) -> list[_LayerWeights]:
         decoder = _decoder(model)
-        entry = self._weights.get(id(decoder))
+        entry = _FUSED_LAYERS.get(id(decoder))
         if entry is None or entry[0] is not decoder:
             # normal (not inference-mode) tensors: the model's parameters are re-pointed at them
             with torch.inference_mode(False), torch.no_grad():
                 entry = (decoder, [_LayerWeights(layer) for layer in decoder.layers])
-            self._weights[id(decoder)] = entry
+            _FUSED_LAYERS[id(decoder)] = entry
         return entry[1]
 
     def _fn(self, name: str, fn: Any, device: torch.device) -> Any:
