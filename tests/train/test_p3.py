@@ -91,3 +91,22 @@ def test_make_trainable_rejects_unknown_specs(tmp_path):
         make_trainable("http:http://127.0.0.1:1")
     with pytest.raises(ConfigError, match="does not exist"):
         make_trainable(f"hf:{tmp_path / 'missing'}")
+
+
+def test_encoder_recipe_end_to_end_with_a_round(tmp_path, one_thread):
+    """The `vera train verifier` recipe on two tasks: oracle pairs, one annotation round, report, save."""
+    from vera.train.p3 import TrainRun
+    from vera.verifier.encoder import EncoderVerifier
+
+    config = P3Config(epochs=2, negatives=4, batch_size=8, seed=0)
+    run = TrainRun(config=config, checkpoint_dir=tmp_path / "ck", seeds=1, eval_seeds=1, rounds=1, round_epochs=1,
+                   tasks=["SystemWifiTurnOn", "SystemBluetoothTurnOff"], heldout_tasks=["SystemWifiTurnOff"],
+                   final_success=False, log=lambda message: None)
+    report = run.execute(tmp_path / "head.safetensors")
+    assert report["train_states"] > 0 and report["train_pairs"] == 4 * report["train_states"]
+    assert set(report["pair_accuracy"]) == {"train", "heldout_seeds_train_tasks", "heldout_tasks"}
+    assert 0.0 <= report["rounds"][0]["success_before"]["success_rate"] <= 1.0
+    assert report["steps"] > 0 and (tmp_path / "ck" / "rounds.jsonl").is_file()
+    loaded = EncoderVerifier.load(tmp_path / "head.safetensors")
+    assert "p3_report" in loaded.read_metadata(tmp_path / "head.safetensors")
+    assert len(loaded.score("Goal: turn wifi on", ["click switch 'Wi-Fi' #3", "navigate back"])) == 2
