@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,36 @@ def test_checker_detects_a_difference(alfworld_valid_seen: Path) -> None:
     assert all(set(m) == {"episode", "step", "command", "obs"} for m in altered.mismatches)
     summary = summarize([same, altered])
     assert summary["games"] == 2 and summary["mismatches"] == different
+
+
+def _old_dialect(data: dict[str, Any]) -> dict[str, Any]:
+    """A game in the original 2.1.1 dialect (`put X in/on Y`, `You arrive at loc N.`), as ALFWorld's
+    scripts/patch_tw-pddl.py documents the change, undone."""
+    grammar = data["grammar"]
+    for new, old in (
+        ('template :: "move {o} to {r}";\n    feedback :: "#PutObject.feedback#"',
+         'template :: "put {o} in/on {r}";\n    feedback :: "#PutObject.feedback#"'),
+        ('"rhs": "You move the {o.name} to the {r.name}."', '"rhs": "You put the {o.name} in/on the {r.name}."'),
+        ('"rhs": "You arrive at {r.name}. #examineReceptacle.feedback#"',
+         '"rhs": "You arrive at {lend.name}. #examineReceptacle.feedback#"'),
+    ):
+        assert new in grammar
+        grammar = grammar.replace(new, old)
+    walkthrough = [c.replace("move ", "put ", 1).replace(" to ", " in/on ") if c.startswith("move ") else c
+                   for c in data["walkthrough"]]
+    return {**data, "grammar": grammar, "walkthrough": walkthrough}
+
+
+def test_old_dialect_games_are_identical(alfworld_valid_seen: Path, tmp_path: Path) -> None:
+    import json
+
+    ref = find_games(alfworld_valid_seen, "eval_in_distribution")[60]
+    path = tmp_path / "game.tw-pddl"
+    path.write_text(json.dumps(_old_dialect(json.loads(ref.path.read_text()))))
+    result = diff_game(path, walks=1, steps=20, seed=0)
+    assert result.error is None and result.identical_steps == result.steps > 20, result.mismatches
+    env = FastALFWorldEnv(load_game(path))
+    env.reset()
+    feedback = [env.step(c)[0] for c in env.game.walkthrough]
+    assert re.match(r"You arrive at loc \d+\. ", feedback[0])
+    assert any(" in/on the " in f for f in feedback) and env.won
