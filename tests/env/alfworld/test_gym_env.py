@@ -58,3 +58,14 @@ def test_runs_in_a_vector_env(alfworld_valid_seen: Path) -> None:
         obs, rewards, terminated, truncated, infos = envs.step(actions)
         assert len(obs) == 2 and all(isinstance(o, str) and o for o in obs)
     envs.close()
+
+
+def test_generated_data_works_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VERA_CACHE", str(tmp_path))
+    env = gym.make("vera/ALFWorld-v0", split="eval_in_distribution", data="generated")
+    obs, info = env.reset(seed=0)
+    walkthrough = load_game(info["gamefile"]).walkthrough
+    for command in walkthrough:
+        obs, reward, terminated, truncated, info = env.step(command)
+    assert terminated and reward == 1.0 and info["won"]
+    assert info["gamefile"].startswith(str(tmp_path))
