@@ -76,6 +76,20 @@ def test_context_cache_reuses_common_prefix_exactly(tiny_llm):
     assert max(abs(a - b) for a, b in zip(kv_scorer.score(next_step, CANDIDATES), reference, strict=True)) < 1e-4
 
 
+def test_trailing_space_of_context_moves_to_candidates(tiny_llm):
+    """V-Droid's context ends with "Is ": scores equal naive scoring of the whole prompt's tokens."""
+    context = CONTEXT + "Is "
+    cands = ['{"action_type": "click", "index": 0} helpful?\nAnswer:', '{"action_type": "wait"} helpful?\nAnswer:']
+    head = make_head(tiny_llm, "logodds")
+    got = HFScorer(tiny_llm, head).score(context, cands)
+    expected = []
+    with torch.inference_mode():
+        for cand in cands:
+            ids = tiny_llm.encode_context(context + cand)[None]
+            expected.append(float(head(None, tiny_llm.model(input_ids=ids).logits[:, -1])[0]))
+    assert max(abs(a - b) for a, b in zip(got, expected, strict=True)) < 1e-4
+
+
 def test_truncation_keeps_candidates_whole(tiny_llm):
     llm = HFCausalLM(tiny_llm.model, tiny_llm.tokenizer, max_context_tokens=70)
     head = make_head(llm, "logodds")

@@ -238,6 +238,11 @@ class HFScorer:
         self.context_kv.clear()
 
     def _encode(self, context: str, candidates: Sequence[str]) -> tuple[Tensor, list[Tensor]]:
+        # Trailing spaces of the context belong to the candidate's first word in BPE tokenizers ("Is " +
+        # "{...}" tokenizes as "Is", " {"), so move them over: the split then matches whole-prompt tokens.
+        stripped = context.rstrip(" ")
+        if stripped and len(stripped) < len(context):
+            context, candidates = stripped, [context[len(stripped):] + c for c in candidates]
         if not candidates:
             return self.llm.encode_context(context), []
         cands = [self.llm.encode_continuation(c) for c in candidates]
