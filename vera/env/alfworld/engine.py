@@ -385,7 +385,6 @@ def _compile_game(path: str | None, data: Mapping[str, Any]) -> CompiledGame:
     except Exception as exc:  # tatsu raises its own error types
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DataError(f"game file {where}: grammar cannot be parsed ({first})") from None
-    unknown = sorted(set(grammar.templates) - set(ACTION_PARAMS) - _GRAMMAR_ONLY_ACTIONS)
     domain_text = re.sub(r";[^\n]*", "", data["pddl_domain"]).lower()
     domain_actions = set(re.findall(r"\(:action\s+(\S+)", domain_text))
     if not domain_actions:
@@ -394,7 +393,6 @@ def _compile_game(path: str | None, data: Mapping[str, Any]) -> CompiledGame:
     if unsupported:
         raise DataError(f"game file {where}: pddl_domain has actions the fast engine does not implement "
                         f"({', '.join(unsupported)}); use backend='textworld'")
-    del unknown
     agents = [name for name, type_ in problem.types.items() if type_ == "agent"]
     if len(agents) != 1:
         raise DataError(f"game file {where}: expected exactly one agent object, found {len(agents)}")
@@ -442,10 +440,6 @@ def _compile_game(path: str | None, data: Mapping[str, Any]) -> CompiledGame:
     return game
 
 
-_GRAMMAR_ONLY_ACTIONS = {
-    "pickupobjectfromreceptacleobject", "pickupemptyreceptacleobject", "pickupfullreceptacleobject",
-    "putobjectinreceptacleobject", "putemptyreceptacleobjectinreceptacle", "putfullreceptacleobjectinreceptacle",
-}
 
 
 # --------------------------------------------------------------------------------------------------
