@@ -33,11 +33,7 @@ def main() -> None:
     from vera.env.android.sim.registry import task_classes
 
     names = [n for n in args.tasks.split(",") if n] or list(task_classes())
-    policy = VDroidPolicy(scorer=None, style=CompactPrompt())  # type: ignore[arg-type]
-
-    def candidates_for(goal, elements, apps):
-        policy.app_names = list(apps)
-        return policy.candidates(goal, elements)
+    policy = VDroidPolicy(scorer=None, style=CompactPrompt())  # type: ignore[arg-type]  # candidates only
 
     started = time.perf_counter()
     per_task: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -46,11 +42,11 @@ def main() -> None:
     walk_errors: list[dict[str, object]] = []
     for name in names:
         for seed in range(args.seeds):
-            walk = walk_oracle(name, seed, candidates_for)
+            walk = walk_oracle(name, seed, policy)
             if walk.error:
                 walk_errors.append({"task": name, "seed": seed, "error": walk.error})
             for step in walk.steps:
-                cands = candidates_for(step.goal, step.elements, step.app_names)
+                cands = step.candidates or []
                 sizes.append(len(cands))
                 hit = find_candidate(cands, step.action) is not None
                 per_task[name][0] += int(hit)

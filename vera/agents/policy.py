@@ -26,6 +26,7 @@ from vera.verifier.candidates import Candidate, extract_candidates, launcher_app
 from vera.verifier.prompt import CompactPrompt, PromptStyle, VDroidPrompt, build_prompts
 from vera.verifier.scorer import Scorer
 
+MAX_SEEN_TEXTS = 6  # long texts (notes, messages) remembered across screens
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "verifier" / "weights" / "default.safetensors"
 
 
@@ -60,18 +61,31 @@ class VDroidPolicy:
     style: PromptStyle
     fill_slots: bool = True
     app_names: list[str] = field(default_factory=list)
+    seen_texts: list[str] = field(default_factory=list)
 
-    def observe_apps(self, elements: Sequence[UIElement]) -> None:
-        """Remember launcher app labels seen so far (open_app slot values)."""
+    def start_episode(self, app_names: Sequence[str] = ()) -> None:
+        """Forget the last episode's screens; `app_names` are the installed apps (open_app values)."""
+        self.app_names = list(app_names)
+        self.seen_texts = []
+
+    def observe(self, elements: Sequence[UIElement]) -> None:
+        """Remember launcher app labels (open_app values) and texts read on earlier screens (a note's
+        content, a message) that a later screen may need typed."""
         for name in launcher_app_names(elements):
             if name not in self.app_names:
                 self.app_names.append(name)
+        for element in elements:
+            text = element.text
+            if text and ("\n" in text or len(text.split()) >= 6) and text not in self.seen_texts:
+                self.seen_texts.append(text)
+        del self.seen_texts[:-MAX_SEEN_TEXTS]
 
     def candidates(self, goal: str, elements: Sequence[UIElement]) -> list[Candidate]:
-        self.observe_apps(elements)
+        earlier = list(self.seen_texts)
+        self.observe(elements)
         if not self.fill_slots:
             return extract_candidates(elements)
-        cands = extract_candidates(elements, slot_values_for(goal, elements, self.app_names))
+        cands = extract_candidates(elements, slot_values_for(goal, elements, self.app_names, earlier))
         return [c for c in cands if not c.is_abstract]
 
     def context(self, goal: str, memory: WorkingMemory, elements: Sequence[UIElement]) -> str:

@@ -34,6 +34,7 @@ class OracleStep:
     elements: list[UIElement]
     action: JSONAction
     app_names: tuple[str, ...] = ()
+    candidates: list[Candidate] | None = None  # the policy's candidate set in this state, if computed
 
 
 @dataclass
@@ -111,9 +112,12 @@ class WalkResult:
     error: str | None = None
 
 
-def walk_oracle(task_name: str, seed: int, candidates_for: Any = None) -> WalkResult:
-    """Play the oracle; `candidates_for(goal, elements, app_names)` names actions for the memory."""
+def walk_oracle(task_name: str, seed: int, policy: Any = None) -> WalkResult:
+    """Play the oracle; with a `VDroidPolicy`, each state also gets the policy's candidate set (in
+    trajectory order, so the policy's memory of texts seen earlier is what an agent would have)."""
     episode = start_episode(task_name, seed)
+    if policy is not None:
+        policy.start_episode(episode.app_names)
     memory = WorkingMemory()
     summarizer = RuleSummarizer()
     result = WalkResult()
@@ -123,14 +127,14 @@ def walk_oracle(task_name: str, seed: int, candidates_for: Any = None) -> WalkRe
         for step in range(episode.max_steps + 1):
             elements = list(episode.env.ui_elements())
             action = next(actions)
+            cands = policy.candidates(episode.goal, elements) if policy is not None else []
             result.steps.append(OracleStep(task_name, seed, step, episode.goal, memory.to_list(), elements,
-                                           action, episode.app_names))
+                                           action, episode.app_names, cands if policy is not None else None))
             if action.action_type == T.STATUS:
                 break
             episode.env.execute_action(action)
             if action.action_type == T.ANSWER:
                 answer = action.text or ""
-            cands = candidates_for(episode.goal, elements, episode.app_names) if candidates_for else []
             chosen = action_candidate(action, cands)
             after = list(episode.env.ui_elements())
             memory.add(chosen.text, summarizer.summarize(StepOutcome(episode.goal, chosen, elements, after)))
@@ -150,16 +154,10 @@ def simdroid_decisions(tasks: Iterable[str] = ("SystemWifiTurnOn", "ContactsAddC
 
     style = CompactPrompt()
     policy = VDroidPolicy(scorer=None, style=style)  # type: ignore[arg-type]  # candidates only
-
-    def candidates_for(goal: str, elements: list[UIElement], apps: tuple[str, ...]) -> list[Candidate]:
-        policy.app_names = list(apps)
-        return policy.candidates(goal, elements)
-
     decisions = []
     for name in tasks:
-        walk = walk_oracle(name, seed, candidates_for)
-        for step in walk.steps:
-            cands = candidates_for(step.goal, step.elements, step.app_names)
+        for step in walk_oracle(name, seed, policy).steps:
             memory = WorkingMemory(step.memory)
-            decisions.append(build_prompts(style, step.goal, style.history(memory), step.elements, cands))
+            decisions.append(build_prompts(style, step.goal, style.history(memory), step.elements,
+                                           step.candidates or []))
     return decisions

@@ -35,8 +35,6 @@ from vera.verifier.candidates import Candidate, find_candidate, same_action
 from vera.verifier.prompt import PromptStyle
 from vera.verifier.scorer import PreferenceExample, TrainableScorer, pairwise_accuracy, preference_step
 
-CandidatesFn = Callable[[str, Sequence[Any], Sequence[str]], list[Candidate]]
-
 
 # --- pairs -------------------------------------------------------------------------------------------
 def _hardness(candidate: Candidate, positive: Candidate) -> int:
@@ -74,23 +72,21 @@ def make_example(step: OracleStep, candidates: list[Candidate], style: PromptSty
     return PreferenceExample(context, style.action(positive), tuple(style.action(c) for c in chosen))
 
 
-def oracle_steps(tasks: Sequence[str], seeds: Sequence[int], candidates_fn: CandidatesFn) -> list[OracleStep]:
-    """Every state of the oracle trajectories of `tasks` x `seeds`."""
+def oracle_steps(tasks: Sequence[str], seeds: Sequence[int], policy: Any) -> list[OracleStep]:
+    """Every state of the oracle trajectories of `tasks` x `seeds`, with the policy's candidates."""
     steps: list[OracleStep] = []
     for name in tasks:
         for seed in seeds:
-            steps.extend(walk_oracle(name, seed, candidates_fn).steps)
+            steps.extend(walk_oracle(name, seed, policy).steps)
     return steps
 
 
-def examples_from_steps(steps: Sequence[OracleStep], candidates_fn: CandidatesFn, style: PromptStyle,
-                        negatives: int = 8, seed: int = 0,
+def examples_from_steps(steps: Sequence[OracleStep], style: PromptStyle, negatives: int = 8, seed: int = 0,
                         hard: dict[int, Sequence[str]] | None = None) -> list[PreferenceExample]:
     rng = random.Random(seed)
     out = []
     for i, step in enumerate(steps):
-        cands = candidates_fn(step.goal, step.elements, step.app_names)
-        example = make_example(step, cands, style, negatives, rng, (hard or {}).get(i, ()))
+        example = make_example(step, step.candidates or [], style, negatives, rng, (hard or {}).get(i, ()))
         if example is not None:
             out.append(example)
     return out
@@ -249,7 +245,7 @@ class Departure:
 def run_agent(policy: Any, task_name: str, seed: int) -> float:
     """Let the verifier agent play a task on its own; returns the task's success (0 without status)."""
     episode = start_episode(task_name, seed)
-    policy.app_names = list(episode.app_names)
+    policy.start_episode(episode.app_names)
     memory = WorkingMemory()
     summarizer = RuleSummarizer()
     answer = ""
@@ -276,7 +272,7 @@ def find_departures(policy: Any, task_name: str, seed: int) -> list[Departure]:
     differs from the oracle's is a departure (the oracle's action is then executed, so the walk stays
     on a solvable path and later departures are found too)."""
     episode = start_episode(task_name, seed)
-    policy.app_names = list(episode.app_names)
+    policy.start_episode(episode.app_names)
     memory = WorkingMemory()
     summarizer = RuleSummarizer()
     found: list[Departure] = []
@@ -290,7 +286,7 @@ def find_departures(policy: Any, task_name: str, seed: int) -> list[Departure]:
         cands = policy.candidates(episode.goal, elements)
         decision = policy.decide(episode.goal, memory, elements, cands)
         state = OracleStep(task_name, seed, step_index, episode.goal, memory.to_list(), elements, action,
-                           episode.app_names)
+                           episode.app_names, cands)
         if decision.chosen.action is None or not same_action(decision.chosen.action, action):
             found.append(Departure(state, decision.chosen.text))
         if action.action_type == T.STATUS:
@@ -432,20 +428,16 @@ class TrainRun:
         scorer, style = trainable.scorer, trainable.style
         policy = VDroidPolicy(scorer, style)
 
-        def candidates_fn(goal: str, elements: Sequence[Any], apps: Sequence[str]) -> list[Candidate]:
-            policy.app_names = list(apps)
-            return policy.candidates(goal, elements)
-
         train_tasks = self.tasks or _split_tasks("train")
         heldout_tasks = self.heldout_tasks if self.heldout_tasks is not None else _split_tasks("heldout")
         eval_seeds = list(range(1000, 1000 + self.eval_seeds))
         self.log(f"oracle walks: {len(train_tasks)} train tasks x {self.seeds} seeds")
-        steps = oracle_steps(train_tasks, range(self.seeds), candidates_fn)
-        base = examples_from_steps(steps, candidates_fn, style, cfg.negatives, cfg.seed)
-        eval_train = examples_from_steps(oracle_steps(train_tasks, eval_seeds, candidates_fn), candidates_fn,
-                                         style, cfg.negatives, cfg.seed + 1)
-        eval_heldout = examples_from_steps(oracle_steps(heldout_tasks, eval_seeds, candidates_fn),
-                                           candidates_fn, style, cfg.negatives, cfg.seed + 2)
+        steps = oracle_steps(train_tasks, range(self.seeds), policy)
+        base = examples_from_steps(steps, style, cfg.negatives, cfg.seed)
+        eval_train = examples_from_steps(oracle_steps(train_tasks, eval_seeds, policy), style, cfg.negatives,
+                                         cfg.seed + 1)
+        eval_heldout = examples_from_steps(oracle_steps(heldout_tasks, eval_seeds, policy), style, cfg.negatives,
+                                           cfg.seed + 2)
         self.log(f"pairs: {sum(len(e.negatives) for e in base)} from {len(base)} states "
                  f"(of {len(steps)} oracle steps); held-out states {len(eval_train)} train-task, "
                  f"{len(eval_heldout)} heldout-task")
@@ -477,8 +469,8 @@ class TrainRun:
                 rng = random.Random(cfg.seed + r)
                 new = []
                 for dep in found:
-                    cands = candidates_fn(dep.step.goal, dep.step.elements, dep.step.app_names)
-                    example = make_example(dep.step, cands, style, cfg.negatives, rng, hard=[dep.agent_choice])
+                    example = make_example(dep.step, dep.step.candidates or [], style, cfg.negatives, rng,
+                                           hard=[dep.agent_choice])
                     if example is not None:
                         new.append(example)
                 record = {"round": r, "success_before": before, "departures": len(found),

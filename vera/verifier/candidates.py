@@ -135,7 +135,7 @@ _PHRASE = re.compile(r"(.+?)(?=$|[.;!?](?:\s|$)|,\s|\s+(?:and|with|to|in|on|then
 _OBJECT_NAME = re.compile(
     r"(?=\b(?:my|the|called|named|titled)\s+(.+?)\s+(?:event|note|task|contact|file|recipe|expense|"
     r"folder|recording|alarm|entry|item|list|message|conversation)s?\b)", re.IGNORECASE)  # overlapping
-_SEGMENT_SPLIT = re.compile(r"\n|;|,\s|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
+_SEGMENT_SPLIT = re.compile(r"\n|;|,\s*(?!\d{3}\b)|\s{2,}|:\s")  # list items, CSV fields, "key: value" parts
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _FIELD_SPLIT = re.compile(r"\n|\s{2,}|:\s")
 _KEY_PREFIX = re.compile(r"^[\w ]{1,30}:\s*")
@@ -321,9 +321,13 @@ class SlotValues:
     answer: tuple[str, ...] = ()
 
 
-def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterable[str] = ()) -> SlotValues:
-    """The default (no-LLM) slot values: text from the goal, answers from the screen and the goal."""
+def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterable[str] = (),
+                    earlier_texts: Sequence[str] = ()) -> SlotValues:
+    """The default (no-LLM) slot values: text from the goal (and from texts read on earlier screens),
+    answers from the screen and the goal."""
     goal_values = extract_slot_values(goal)
+    for text in earlier_texts:
+        goal_values += [v for v in extract_slot_values(text, limit=64) if v not in goal_values]
     apps = list(dict.fromkeys([*app_names, *launcher_app_names(elements)]))
     counts = [str(n) for n in range(11)] if _HOW_MANY.search(goal) else []
     answers = list(dict.fromkeys([*screen_values(elements), *counts, *goal_values]))
