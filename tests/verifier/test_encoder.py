@@ -3,6 +3,7 @@ the positive first, save/load round trip. MiniLM is loaded once for the module (
 
 from __future__ import annotations
 
+import json
 import os
 import random
 
@@ -112,3 +113,23 @@ def test_score_tensor_is_differentiable(verifier):
     scores.sum().backward()
     grads = [p.grad for p in verifier.trainable_parameters() if p.grad is not None]
     assert grads and any(torch.any(g != 0) for g in grads)
+
+
+def test_text_forms_and_old_heads(tmp_path, verifier):
+    from safetensors.torch import save_file
+
+    from vera.verifier.encoder import normalize_text, split_candidate
+
+    assert split_candidate("click button 'Wi-Fi' #3") == ("click button", "'Wi-Fi' #3")
+    assert normalize_text("'Wi-Fi' #3") == "'Wi-Fi'"
+    assert split_candidate('{"action_type": "open_app", "app_name": "Clock"}')[1] is None
+    assert split_candidate("click button 'Wi-Fi' #3", "on_target") == ("click button 'Wi-Fi' #3", None)
+    # a head saved before text forms existed keeps the form it was trained with
+    path = verifier.save(tmp_path / "old.safetensors")
+    meta = EncoderVerifier.read_metadata(path)
+    config = json.loads(meta["head_config"])
+    del config["text_form"]
+    state = {k: v.contiguous() for k, v in verifier.head.state_dict().items()}
+    save_file(state, str(path), metadata={**meta, "head_config": json.dumps(config)})
+    assert EncoderVerifier.load(path, embedder=verifier.embedder).head.config.text_form == "on_target"
+    assert verifier.head.config.text_form == "quoted"

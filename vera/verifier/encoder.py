@@ -127,19 +127,36 @@ def split_context(context: str, max_segments: int = 160) -> list[str]:
     return segments[:max_segments] or [context.strip() or "(empty)"]
 
 
-def normalize_text(text: str) -> str:
+# How candidate texts are cut for embedding (saved in the head's config; heads saved before the key
+# existed used "on_target"):
+#   on_target: "{json} on <element>" -> (json, element); element ids / JSON indices stripped;
+#   quoted:    also "click button 'Wi-Fi' #3" -> ("click button", "'Wi-Fi'") (first quote starts the
+#              target, unless the text is JSON), and "#N" ids stripped, so a label shares one cache
+#              entry across click, long press, input and answer candidates and across steps.
+TEXT_FORMS = ("on_target", "quoted")
+_ID_PATTERNS = {"on_target": _INDEX, "quoted": re.compile(r'"index":\s*\d+|\bid=\d+|#\d+')}
+_FIRST_QUOTE = re.compile(r"['\"]")
+
+
+def normalize_text(text: str, form: str = "quoted") -> str:
     """The text MiniLM sees: element ids and action indices removed (they carry no meaning, and without
     them the same element or action keeps its cached embedding when the screen shifts)."""
-    return " ".join(_INDEX.sub(" ", text).split())
+    return " ".join(_ID_PATTERNS[form].sub(" ", text).split())
 
 
-def split_candidate(candidate: str) -> tuple[str, str | None]:
-    """``'{json} on <button ...>label</button>'`` -> (action part, target element); no target -> None.
+def split_candidate(candidate: str, form: str = "quoted") -> tuple[str, str | None]:
+    """(action part, target) of a candidate; no target -> None (see TEXT_FORMS).
 
-    The target is embedded on its own, so it shares its cache entry with the same screen line.
+    The target is embedded on its own, so it shares its cache entry with the same screen text.
     """
     action, sep, target = candidate.partition(" on <")
-    return (action, "<" + target) if sep else (candidate, None)
+    if sep:
+        return action, "<" + target
+    if form == "quoted" and not candidate.lstrip().startswith("{"):
+        quote = _FIRST_QUOTE.search(candidate)
+        if quote and quote.start() > 0:
+            return candidate[:quote.start()].rstrip(), candidate[quote.start():]
+    return candidate, None
 
 
 def _words(text: str) -> set[str]:
@@ -198,6 +215,7 @@ class HeadConfig:
     hidden: int = 256
     heads: int = 4
     dropout: float = 0.1
+    text_form: str = "quoted"
 
 
 class VerifierHead(nn.Module):
@@ -212,6 +230,8 @@ class VerifierHead(nn.Module):
         d, h = config.embed_dim, config.hidden
         if h % config.heads:
             raise ConfigError("hidden must be divisible by heads")
+        if config.text_form not in TEXT_FORMS:
+            raise ConfigError(f"text_form must be one of {TEXT_FORMS}, got {config.text_form!r}")
         self.q = nn.Linear(d, h)
         self.k = nn.Linear(d, h)
         self.v = nn.Linear(d, h)
@@ -271,17 +291,18 @@ class EncoderVerifier:
 
     # -- scoring --------------------------------------------------------------------------------------
     def _texts(self, context: str, candidates: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+        form = self.head.config.text_form
         segments = split_context(context)
-        parts = [split_candidate(c) for c in candidates]
-        return ([normalize_text(s) for s in segments], [normalize_text(a) for a, _ in parts],
-                [normalize_text(t) for _, t in parts if t])
+        parts = [split_candidate(c, form) for c in candidates]
+        return ([normalize_text(s, form) for s in segments], [normalize_text(a, form) for a, _ in parts],
+                [normalize_text(t, form) for _, t in parts if t])
 
     def _inputs(self, context: str, candidates: Sequence[str]) -> tuple[Tensor, ...]:
         segments, actions, targets = self._texts(context, candidates)
         embedded = self.embedder.embed([*segments, *actions, *targets])
         seg, act = embedded[:len(segments)], embedded[len(segments):len(segments) + len(actions)]
         tgt = torch.zeros_like(act)
-        has_target = [split_candidate(c)[1] is not None for c in candidates]
+        has_target = [split_candidate(c, self.head.config.text_form)[1] is not None for c in candidates]
         if any(has_target):
             tgt[torch.tensor(has_target)] = embedded[len(segments) + len(actions):]
         return seg, act, tgt, lexical_features(split_context(context), candidates)
@@ -365,6 +386,8 @@ class EncoderVerifier:
         meta = cls.read_metadata(path)
         if meta.get("vera") != "encoder_verifier":
             raise ConfigError(f"{str(path)!r} is not an encoder verifier head (metadata {meta.get('vera')!r})")
-        head = VerifierHead(HeadConfig(**json.loads(meta["head_config"])))
+        config = json.loads(meta["head_config"])
+        config.setdefault("text_form", "on_target")  # heads saved before text forms existed
+        head = VerifierHead(HeadConfig(**config))
         head.load_state_dict(load_file(str(path)))
         return cls(head, embedder, num_threads=num_threads)
