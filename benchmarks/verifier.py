@@ -136,8 +136,13 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
         decisions = simdroid_decisions()
     if decisions is None:
         decisions, source = synthetic_decisions(), "synthetic"
+    from pathlib import Path
+
+    import vera.verifier
+
+    shipped = Path(vera.verifier.__file__).parent / "weights" / "default.safetensors"
     start = time.perf_counter()
-    verifier = EncoderVerifier()
+    verifier = EncoderVerifier.load(shipped) if shipped.is_file() else EncoderVerifier()
     load_s = time.perf_counter() - start
     verifier.score("Goal: warm up\nScreen: <button id=0>OK</button>", ["click OK"])
     times = []
@@ -146,7 +151,8 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
         verifier.score(context, candidates)
         times.append((time.perf_counter() - t) * 1000)
     ordered = sorted(times)
-    return {"source": source, "decisions": len(times),
+    return {"source": source, "head": "shipped default" if shipped.is_file() else "untrained",
+            "text_form": verifier.head.config.text_form, "decisions": len(times),
             "candidates_per_decision": round(statistics.mean(len(c) for _, c in decisions), 1),
             "median_ms": round(statistics.median(times), 1),
             "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
