@@ -17,7 +17,7 @@ from vera.errors import ConfigError, DeviceError
 from vera.train.episodes import start_episode
 from vera.verifier.prompt import CompactPrompt
 
-EASY_TASK = "SystemWifiTurnOn"
+EASY_TASK = "ClockStopWatchRunning"
 
 
 class PreferScorer:
