@@ -113,6 +113,8 @@ def test_score_tensor_has_gradients_and_protocols(tiny_llm):
     scores.sum().backward()
     assert head.linear.weight.grad is not None and head.linear.weight.grad.abs().sum() > 0
     assert scorer.score(CONTEXT, []) == []
+    with pytest.raises(ConfigError, match="inference-only"):
+        HFScorer(tiny_llm, head, strategy="fast_shared_prefix").score_tensor(CONTEXT, CANDIDATES[:2])
 
 
 def test_value_head_roundtrip(tmp_path):

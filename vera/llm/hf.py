@@ -266,6 +266,9 @@ class HFScorer:
 
     def score_tensor(self, context: str, candidates: list[str]) -> Tensor:
         """Differentiable scores (no cross-call cache: the weights may be changing)."""
+        if not getattr(self.strategy, "differentiable", True):
+            raise ConfigError(f"strategy {self.strategy.name!r} is inference-only; train with "
+                              "'shared_prefix', 'packed' or 'prefix_kv'")
         return self._scores(context, candidates, None)
 
     def trainable_parameters(self) -> list[nn.Parameter]:

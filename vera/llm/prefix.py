@@ -385,6 +385,8 @@ class FastSharedPrefixStrategy:
     norms, rotary embeddings and activations; one compiled graph serves every layer.
     """
 
+    differentiable = False  # runs under no_grad; train with the HF-module strategies
+
     def __init__(self, compile: bool | None = None, attention: str = "sdpa",
                  name: str = "fast_shared_prefix") -> None:
         self.name = name
