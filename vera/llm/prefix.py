@@ -409,7 +409,9 @@ class FastSharedPrefixStrategy:
         if not use:
             return fn
         if name not in self._compiled:
-            self._compiled[name] = torch.compile(fn, dynamic=False)
+            # automatic dynamic shapes: a second context length compiles one shape-generic graph,
+            # later decisions of any length re-use it
+            self._compiled[name] = torch.compile(fn)
         return self._compiled[name]
 
     @staticmethod
