@@ -409,6 +409,11 @@ class FastSharedPrefixStrategy:
         if not use:
             return fn
         if name not in self._compiled:
+            import torch._dynamo
+
+            # one graph per (layer kind, last-layer flag, attention kind, static/generic shapes): more than
+            # dynamo's default of 8 once several fast strategies run in one process
+            torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)
             # automatic dynamic shapes: a second context length compiles one shape-generic graph,
             # later decisions of any length re-use it
             self._compiled[name] = torch.compile(fn)
