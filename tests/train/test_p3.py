@@ -41,11 +41,13 @@ def test_make_example_takes_the_oracle_action_and_hard_negatives():
     step = OracleStep("T", 0, 0, "Add Ann", [], elements,
                       JSONAction("input_text", index=0, text="Ann", clear_text=True))
     style = VDroidPrompt()
-    ex = make_example(step, cands, style, negatives=3, rng=random.Random(0),
+    ex = make_example(step, cands, style, negatives=4, rng=random.Random(0),
                       hard=['{"action_type": "wait"}'])
     assert ex is not None and ex.positive.startswith('{"action_type": "input_text", "text": "Ann"')
-    assert len(ex.negatives) == 3 and ex.negatives[0].startswith('{"action_type": "wait"}')
-    assert sum(n.startswith('{"action_type": "input_text"') or '"index": 0' in n for n in ex.negatives[1:]) >= 1
+    assert len(ex.negatives) == 4 and ex.negatives[0].startswith('{"action_type": "wait"}')
+    # the hardest negatives next: stopping early, then the same element (typing something else, clearing)
+    assert ex.negatives[1].startswith('{"action_type": "status"')
+    assert '"index": 0' in ex.negatives[2]
     assert "Add Ann" in ex.context and ex.context.endswith("Is ")
     missing = OracleStep("T", 0, 0, "g", [], elements, JSONAction("navigate_back"))
     assert make_example(missing, [c for c in cands if c.kind != "navigate_back"], style, 3,
