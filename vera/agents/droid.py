@@ -57,6 +57,7 @@ class DroidState(TypedDict, total=False):
     chosen: dict[str, Any] | None
     ranked: list[dict[str, Any]]
     decision_ms: float
+    n_candidates: int
     error: str | None
     notes: list[str]
     before_label: str
@@ -458,14 +459,13 @@ def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str,
     """The ``vdroid`` agent of the SimDroid suite (options: scorer, llm, checkpoint_db, run_id, resume,
     progress, mode/dtype/device for hf scorers)."""
     from vera.agents.policy import VDroidPolicy, build_llm
+    from vera.train.episodes import device_app_names
 
     unknown = sorted(set(options) - set(OPTION_KEYS))
     if unknown:
         raise ConfigError(f"unknown vdroid option(s) {unknown}; known: {', '.join(OPTION_KEYS)}")
     scorer, style = cached_scorer(options.get("scorer"), options)
     llm = build_llm(options.get("llm"), options)
-    from vera.train.episodes import device_app_names
-
     apps = list(device_app_names(env.device))
     policy = VDroidPolicy(scorer, style, fill_slots=llm is None, app_names=apps)
     announce = None
