@@ -71,14 +71,25 @@ def _collect_nodes(document: str) -> tuple[str, list[tuple[dict[str, str], bool,
         raise ParseError(
             f"the UI dump is not well-formed XML ({exc}); dump again or check the device output"
         ) from exc
-    inside: set[int] = set()
-    for node in root.iter("node"):
-        if len(node) == 0 or id(node) in inside:
+    nodes: list[tuple[dict[str, str], bool, bool]] = []
+    append = nodes.append
+    # One pre-order walk (document order, as root.iter) carrying "below a clickable container" down.
+    stack: list[tuple[ElementTree.Element, bool]] = [(child, False) for child in reversed(root)]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        node, inside = pop()
+        attrib = node.attrib
+        if node.tag != "node":
             continue
-        get = node.attrib.get
-        if get("clickable") == "true" or get("long-clickable") == "true" or get("checkable") == "true":
-            inside.update(id(child) for child in node.iter("node") if child is not node)
-    return root.tag, [(node.attrib, len(node) == 0, id(node) in inside) for node in root.iter("node")]
+        if len(node) == 0:
+            append((attrib, True, inside))
+            continue
+        append((attrib, False, inside))
+        get = attrib.get
+        below = inside or get("clickable") == "true" or get("long-clickable") == "true" \
+            or get("checkable") == "true"
+        extend([(child, below) for child in reversed(node)])
+    return root.tag, nodes
 
 
 def parse_ui_xml(
