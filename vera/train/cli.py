@@ -38,6 +38,7 @@ def verifier(
     round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = 3,
     round_seeds: Annotated[int, typer.Option(help="New instances per train task in each round.")] = 1,
     round_sample: Annotated[int, typer.Option(help="Rounds play every K-th train task (CPU budget).")] = 1,
+    round_success: Annotated[bool, typer.Option(help="Measure success before each round (CPU cost).")] = True,
     final_success: Annotated[bool, typer.Option(help="Measure train-task success after training.")] = True,
     negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 12,
     lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
@@ -59,7 +60,7 @@ def verifier(
     config = P3Config(lr=lr, epochs=epochs, batch_size=batch_size, margin=margin, negatives=negatives, seed=seed)
     run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
                    rounds=rounds, round_epochs=round_epochs, round_seeds=round_seeds, round_sample=round_sample,
-                   final_success=final_success, lora_r=lora_r,
+                   round_success=round_success, final_success=final_success, lora_r=lora_r,
                    tasks=[t.strip() for t in tasks.split(",") if t.strip()] if tasks else None,
                    log=_log(as_json))
     started = time.perf_counter()

@@ -382,6 +382,7 @@ class TrainRun:
     round_epochs: int = 3
     round_seeds: int = 1
     round_sample: int = 1
+    round_success: bool = True
     final_success: bool = True
     lora_r: int = 16
     tasks: list[str] | None = None
@@ -459,8 +460,9 @@ class TrainRun:
         for r in range(1, self.rounds + 1):
             record = self._load_round(r)
             if record is None:
-                before = self.success(policy, round_tasks, eval_seeds)
-                self.log(f"round {r}: success {before['success_rate']:.3f} on {before['episodes']} episodes")
+                before = self.success(policy, round_tasks, eval_seeds) if self.round_success else None
+                if before is not None:
+                    self.log(f"round {r}: success {before['success_rate']:.3f} on {before['episodes']} episodes")
                 found: list[Departure] = []
                 round_seeds = [2000 + 100 * r + i for i in range(self.round_seeds)]
                 for name in round_tasks:
@@ -479,7 +481,8 @@ class TrainRun:
             added = [PreferenceExample(e["context"], e["positive"], tuple(e["negatives"]))
                      for e in record["examples"]]
             examples += added
-            self.log(f"round {r}: success before {record['success_before']['success_rate']:.3f}, "
+            before_rate = (record["success_before"] or {}).get("success_rate")
+            self.log(f"round {r}: success before {before_rate}, "
                      f"{record['departures']} departures -> {len(added)} states added")
             end += per_epoch(examples) * self.round_epochs
             trainer.fit(examples, until_step=end, fail_after_steps=self.fail_after_steps)
