@@ -49,10 +49,14 @@ def diff(
     sample_seed: Annotated[int | None, typer.Option(
         "--sample-seed", help="Pick the N games as a seeded random sample instead of the first N.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Append one JSON line per game here.")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Games compared in parallel processes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object as the last line.")] = False,
 ) -> None:
     """Play every game in the fast engine and the real TextWorld env and count identical steps."""
+    import functools
+    import multiprocessing
     import random
+    from concurrent.futures import ProcessPoolExecutor
 
     from vera.env.alfworld.data import NO_DATA_HINT, find_games, resolve_data_dir
     from vera.env.alfworld.diff import diff_game, summarize
@@ -67,8 +71,14 @@ def diff(
     if games is not None:
         refs = refs[:games]
     results = []
-    for index, ref in enumerate(refs):
-        result = diff_game(ref.path, walks=walks, steps=steps, seed=seed)
+    compare = functools.partial(diff_game, walks=walks, steps=steps, seed=seed)
+    paths = [ref.path for ref in refs]
+    if workers > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        outcomes = pool.map(compare, paths)
+    else:
+        pool, outcomes = None, map(compare, paths)
+    for index, (ref, result) in enumerate(zip(refs, outcomes, strict=True)):
         results.append(result)
         if out is not None:
             with open(out, "a", encoding="utf-8") as handle:
@@ -76,6 +86,8 @@ def diff(
         if not as_json:
             status = "ok" if result.steps == result.identical_steps and not result.error else "MISMATCH"
             typer.echo(f"[{index + 1}/{len(refs)}] {ref.name}: {result.identical_steps}/{result.steps} {status}")
+    if pool is not None:
+        pool.shutdown()
     summary = summarize(results) | {"split": split, "walks": walks, "seed": seed}
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
