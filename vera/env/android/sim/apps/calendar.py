@@ -18,6 +18,7 @@ from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.calendar_model import REPEAT_RULES, CalendarStore, Event
 from vera.env.android.sim.apps.calendar_pickers import DatePicker, TimePicker
+from vera.env.android.sim.apps.multi_select import MultiSelection
 from vera.env.android.sim.toolkit.views import (
     Column,
     EditText,
@@ -182,7 +183,7 @@ class MonthScreen(Screen):
         )
 
 
-class DayScreen(Screen):
+class DayScreen(MultiSelection, Screen):
     """One day's events in start order; long press selects events for a bulk delete."""
 
     app: CalendarApp
@@ -197,23 +198,9 @@ class DayScreen(Screen):
         self.selected = []
 
     def open_event(self, event_id: int) -> None:
-        if self.selected:
-            self.branch("toggle-selection")
-            self._toggle(event_id)
+        if self.tap_selects(event_id):
             return
         self.push(EventEditScreen(self.app, event_id, self.day))
-
-    def select(self, event_id: int) -> None:
-        self._toggle(event_id)
-
-    def _toggle(self, event_id: int) -> None:
-        if event_id in self.selected:
-            self.selected.remove(event_id)
-        else:
-            self.selected.append(event_id)
-
-    def clear_selection(self) -> None:
-        self.selected = []
 
     def ask_delete(self) -> None:
         count = len(self.selected)
@@ -222,24 +209,19 @@ class DayScreen(Screen):
             if count == 1
             else f"Are you sure you want to delete {count} events?"
         )
-        self.show_dialog(
-            AlertDialog("Delete", message, buttons=(("No", None), ("Yes", self.delete_selected)))
-        )
+        self.confirm_delete_selected("Delete", message, cancel="No", confirm="Yes")
 
-    def delete_selected(self) -> None:
-        for event_id in self.selected:
-            self.app.store.delete(event_id)
-        self.selected = []
+    def delete_item(self, event_id: int) -> None:
+        self.app.store.delete(event_id)
+
+    def on_selection_deleted(self) -> None:
         self.toast("Event deleted")
 
     def new_event(self) -> None:
         self.push(EventEditScreen(self.app, None, self.day))
 
     def on_back(self) -> bool:
-        if self.selected:
-            self.selected = []
-            return True
-        return False
+        return self.drop_selection()
 
     def build(self) -> View:
         if self.selected:

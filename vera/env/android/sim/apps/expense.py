@@ -14,6 +14,7 @@ from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.expense_model import CATEGORIES, Expense, ExpenseLedger, parse_amount
+from vera.env.android.sim.apps.multi_select import MultiSelection
 from vera.env.android.sim.toolkit.views import (
     Button,
     Column,
@@ -66,7 +67,7 @@ class ExpenseApp(App):
         return ExpenseHomeScreen(self)
 
 
-class ExpenseHomeScreen(Screen):
+class ExpenseHomeScreen(MultiSelection, Screen):
     """Total card, the expense list, the add button; long press starts multi-selection."""
 
     app: ExpenseApp
@@ -80,47 +81,27 @@ class ExpenseHomeScreen(Screen):
         self.push(ExpenseEntryScreen(self.app, None))
 
     def open_row(self, expense_id: int) -> None:
-        if self.selected:
-            self.branch("toggle-selection")
-            self._toggle(expense_id)
+        if self.tap_selects(expense_id):
             return
         self.branch("edit")
         self.push(ExpenseEntryScreen(self.app, expense_id))
 
     def start_selection(self, expense_id: int) -> None:
-        self._toggle(expense_id)
-
-    def _toggle(self, expense_id: int) -> None:
-        if expense_id in self.selected:
-            self.selected.remove(expense_id)
-        else:
-            self.selected.append(expense_id)
-
-    def clear_selection(self) -> None:
-        self.selected = []
+        self.select(expense_id)
 
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
         noun = "expense" if count == 1 else "expenses"
-        self.show_dialog(
-            AlertDialog(
-                "Delete",
-                f"Are you sure you want to delete {count} {noun}?",
-                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
-            )
-        )
+        self.confirm_delete_selected("Delete", f"Are you sure you want to delete {count} {noun}?")
 
-    def delete_selected(self) -> None:
-        for expense_id in self.selected:
-            self.app.ledger.delete(expense_id)
+    def delete_item(self, expense_id: int) -> None:
+        self.app.ledger.delete(expense_id)
+
+    def on_selection_deleted(self) -> None:
         self.toast("Deleted successfully")
-        self.selected = []
 
     def on_back(self) -> bool:
-        if self.selected:
-            self.selected = []
-            return True
-        return False
+        return self.drop_selection()
 
     # --- view --------------------------------------------------------------------------------------
     def build(self) -> View:

@@ -14,6 +14,7 @@ import dataclasses
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
+from vera.env.android.sim.apps.multi_select import MultiSelection
 from vera.env.android.sim.apps.recipes_model import Recipe, RecipeBook
 from vera.env.android.sim.apps.todo_popup import with_popup_menu
 from vera.env.android.sim.toolkit.views import (
@@ -67,7 +68,7 @@ class BroccoliApp(App):
         return RecipeListScreen(self)
 
 
-class RecipeListScreen(Screen):
+class RecipeListScreen(MultiSelection, Screen):
     """All recipes as cards; search filters by title; long press selects for deletion."""
 
     app: BroccoliApp
@@ -78,40 +79,21 @@ class RecipeListScreen(Screen):
         self.selected: list[int] = []
 
     def open_recipe(self, recipe_id: int) -> None:
-        if self.selected:
-            self.branch("toggle-selection")
-            self._toggle(recipe_id)
+        if self.tap_selects(recipe_id):
             return
         self.push(RecipeDetailScreen(self.app, recipe_id))
 
-    def select(self, recipe_id: int) -> None:
-        self._toggle(recipe_id)
-
-    def _toggle(self, recipe_id: int) -> None:
-        if recipe_id in self.selected:
-            self.selected.remove(recipe_id)
-        else:
-            self.selected.append(recipe_id)
-
-    def clear_selection(self) -> None:
-        self.selected = []
-
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
-        self.show_dialog(
-            AlertDialog(
-                "Delete recipes" if count > 1 else "Delete recipe",
-                f"Do you really want to delete {count} recipes?"
-                if count > 1
-                else "Do you really want to delete this recipe?",
-                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
-            )
+        self.confirm_delete_selected(
+            "Delete recipes" if count > 1 else "Delete recipe",
+            f"Do you really want to delete {count} recipes?"
+            if count > 1
+            else "Do you really want to delete this recipe?",
         )
 
-    def delete_selected(self) -> None:
-        for recipe_id in self.selected:
-            self.app.book.delete(recipe_id)
-        self.selected = []
+    def delete_item(self, recipe_id: int) -> None:
+        self.app.book.delete(recipe_id)
 
     def start_search(self) -> None:
         self.searching = True
@@ -125,8 +107,7 @@ class RecipeListScreen(Screen):
         self.push(RecipeEditScreen(self.app, None))
 
     def on_back(self) -> bool:
-        if self.selected:
-            self.selected = []
+        if self.drop_selection():
             return True
         if self.searching:
             self.close_search()

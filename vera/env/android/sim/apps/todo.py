@@ -15,6 +15,7 @@ from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton, IconView
 from vera.env.android.sim.apps.calendar_pickers import DatePicker
+from vera.env.android.sim.apps.multi_select import MultiSelection
 from vera.env.android.sim.apps.todo_model import (
     PRIORITY_HIGH,
     PRIORITY_LOW,
@@ -78,7 +79,7 @@ class TasksApp(App):
         return TaskListScreen(self)
 
 
-class TaskListScreen(Screen):
+class TaskListScreen(MultiSelection, Screen):
     """The "My Tasks" list."""
 
     app: TasksApp
@@ -96,38 +97,16 @@ class TaskListScreen(Screen):
             self.toast("Task completed")
 
     def open_task(self, task_id: int) -> None:
-        if self.selected:
-            self.branch("toggle-selection")
-            self._toggle(task_id)
+        if self.tap_selects(task_id):
             return
         self.push(TaskEditScreen(self.app, task_id))
 
-    def select(self, task_id: int) -> None:
-        self._toggle(task_id)
-
-    def _toggle(self, task_id: int) -> None:
-        if task_id in self.selected:
-            self.selected.remove(task_id)
-        else:
-            self.selected.append(task_id)
-
-    def clear_selection(self) -> None:
-        self.selected = []
-
     def ask_delete_selected(self) -> None:
         count = len(self.selected)
-        self.show_dialog(
-            AlertDialog(
-                "Delete",
-                f"Delete {count} task{'s' if count != 1 else ''}?",
-                buttons=(("Cancel", None), ("Delete", self.delete_selected)),
-            )
-        )
+        self.confirm_delete_selected("Delete", f"Delete {count} task{'s' if count != 1 else ''}?")
 
-    def delete_selected(self) -> None:
-        for task_id in self.selected:
-            self.app.store.delete(task_id)
-        self.selected = []
+    def delete_item(self, task_id: int) -> None:
+        self.app.store.delete(task_id)
 
     def new_task(self) -> None:
         self.push(TaskEditScreen(self.app, None))
@@ -162,10 +141,7 @@ class TaskListScreen(Screen):
         if self.menu_open:
             self.menu_open = False
             return True
-        if self.selected:
-            self.selected = []
-            return True
-        return False
+        return self.drop_selection()
 
     # --- view --------------------------------------------------------------------------------------
     def build(self) -> View:
