@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import App, Screen
+from vera.env.android.sim.apps import popup_menu
 from vera.env.android.sim.apps.files_model import FileSystem, standard_storage
 from vera.env.android.sim.toolkit.views import (
     Button,
     Column,
-    FrameLayout,
     ListItem,
     RecyclerView,
     Row,
@@ -69,22 +69,8 @@ def size_label(size: int) -> str:
 def with_popup_menu(
     content: View, items: Sequence[tuple[str, Callable[[], Any]]], on_dismiss: Callable[[], Any]
 ) -> View:
-    """`content` with Android's overflow ``PopupMenu`` open at the top right; tapping outside closes it."""
-    row_height = L.ROW_HEIGHT - 24
-    rows = [
-        TextView(label, id="title", height=row_height, padding=L.PADDING // 2, max_lines=1, on_click=handler)
-        for label, handler in items
-    ]
-    panel = Column(
-        *rows,
-        id="popup_menu",
-        width=MENU_WIDTH,
-        height=len(rows) * row_height + 24,
-        padding=12,
-        gravity="top|end",
-        background=(255, 255, 255),
-    )
-    return FrameLayout(children=[content, Spacer(on_click=on_dismiss), panel])
+    """`content` with Android's overflow ``PopupMenu`` open at the top right (the Files-family width)."""
+    return popup_menu.with_popup_menu(content, items, on_dismiss, width=MENU_WIDTH)
 
 
 class FolderPickerScreen(Screen):

@@ -15,8 +15,8 @@ from vera.env.android.sim import layout as L
 from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton
 from vera.env.android.sim.apps.multi_select import MultiSelection
+from vera.env.android.sim.apps.popup_menu import with_popup_menu
 from vera.env.android.sim.apps.recipes_model import Recipe, RecipeBook
-from vera.env.android.sim.apps.todo_popup import with_popup_menu
 from vera.env.android.sim.toolkit.views import (
     Column,
     EditText,

@@ -16,6 +16,7 @@ from vera.env.android.sim.app import AlertDialog, App, Screen
 from vera.env.android.sim.apps.calendar_icons import IconButton, IconView
 from vera.env.android.sim.apps.calendar_pickers import DatePicker
 from vera.env.android.sim.apps.multi_select import MultiSelection
+from vera.env.android.sim.apps.popup_menu import with_popup_menu
 from vera.env.android.sim.apps.todo_model import (
     PRIORITY_HIGH,
     PRIORITY_LOW,
@@ -26,7 +27,6 @@ from vera.env.android.sim.apps.todo_model import (
     TodoStore,
     due_label,
 )
-from vera.env.android.sim.apps.todo_popup import with_popup_menu
 from vera.env.android.sim.toolkit.views import (
     CheckBox,
     Column,
