@@ -24,7 +24,7 @@ from vera.env.android.sim.apps.calendar_model import (
 from vera.env.android.sim.apps.expense_model import added_correctly, fuzzy_equal, removed_exactly
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
+from vera.env.android.sim.tasks.expense import field_text, rows_on_screen, select_rows
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
@@ -335,12 +335,7 @@ class SimpleCalendarDeleteEvents(_CalendarTask):
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield from self._open_day(ui, _param_day(self.params))
         titles = [ui.elements[i].text or "" for i in ui.matches(id="event_item_title")]
-        for k, title in enumerate(titles):
-            yield (
-                ui.long_press(title, id="event_item_title")
-                if k == 0
-                else ui.click(title, id="event_item_title")
-            )
+        yield from select_rows(ui, titles, "event_item_title")
         yield ui.click(desc="Delete")
         yield ui.click("Yes")
 

@@ -261,9 +261,7 @@ class _ExpenseDelete(_ExpenseTask):
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Pro Expense")
         names = [d["name"] for d in self.params["targets"]]
-        for k, name in enumerate(names):
-            yield from ui.scroll_to(name, id="tv_name", within={"id": "rv_expense"})
-            yield ui.long_press(name, id="tv_name") if k == 0 else ui.click(name, id="tv_name")
+        yield from select_rows(ui, names, "tv_name", within={"id": "rv_expense"})
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
 
@@ -323,6 +321,19 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
         yield JSONAction(action_type="long_press", index=duplicate["index"])
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
+
+
+def select_rows(
+    ui: UI, titles: list[str], row_id: str, within: dict[str, Any] | None = None
+) -> Iterator[JSONAction]:
+    """Select rows the way the apps' `MultiSelection` lists expect: long-press the first, tap the others.
+
+    With `within` (the list's query, e.g. ``{"id": "rv_expense"}``) each row is scrolled into view first.
+    """
+    for k, title in enumerate(titles):
+        if within is not None:
+            yield from ui.scroll_to(title, id=row_id, within=within)
+        yield ui.long_press(title, id=row_id) if k == 0 else ui.click(title, id=row_id)
 
 
 def select_by_scanning(

@@ -30,6 +30,7 @@ from vera.env.android.sim.tasks.expense import (
     rows_as_text,
     rows_on_screen,
     select_by_scanning,
+    select_rows,
 )
 from vera.env.android.types import JSONAction
 
@@ -228,14 +229,8 @@ class RecipeDeleteMultipleRecipes(_RecipeDelete):
 
     def solve(self, ui: UI) -> Iterator[JSONAction]:
         yield ui.open_app("Broccoli")
-        for k, data in enumerate(self.params["targets"]):
-            title = data["title"]
-            yield from ui.scroll_to(title, id="card_text_view_title", within={"id": "recycler_view"})
-            yield (
-                ui.long_press(title, id="card_text_view_title")
-                if k == 0
-                else ui.click(title, id="card_text_view_title")
-            )
+        titles = [data["title"] for data in self.params["targets"]]
+        yield from select_rows(ui, titles, "card_text_view_title", within={"id": "recycler_view"})
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
 
