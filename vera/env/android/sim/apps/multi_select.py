@@ -4,7 +4,7 @@ The Android pattern: a long press on a row starts selection, a tap on a row togg
 selected (instead of opening it), back clears the selection, and the action bar's trash asks before
 deleting every selected row. A screen mixes `MultiSelection` in before `Screen`, sets
 ``self.selected = []`` in ``__init__``, and implements `delete_item` (plus `on_selection_deleted` for a
-toast). Handler names stay on the screen class, so coverage keys read ``"<Screen>.select"`` etc.
+toast). Coverage keys stay the screen's own (``"<Screen>.select"``, ``"dialog:<Screen>.delete_selected"``).
 """
 
 from __future__ import annotations
@@ -55,7 +55,14 @@ class MultiSelection(_Base):
         self, title: str, message: str, *, cancel: str = "Cancel", confirm: str = "Delete"
     ) -> None:
         """Show the confirmation dialog whose confirm button runs `delete_selected`."""
-        self.show_dialog(AlertDialog(title, message, buttons=((cancel, None), (confirm, self.delete_selected))))
+
+        def delete_selected() -> None:
+            self.delete_selected()
+
+        # Dialog buttons are keyed by their handler's qualname: keep "dialog:<Screen>.delete_selected",
+        # the key each screen had when it defined the method itself (not "MultiSelection.delete_selected").
+        delete_selected.__qualname__ = f"{type(self).__name__}.delete_selected"
+        self.show_dialog(AlertDialog(title, message, buttons=((cancel, None), (confirm, delete_selected))))
 
     def delete_selected(self) -> None:
         for item_id in self.selected:
