@@ -244,8 +244,8 @@ def test_models_round_trip_through_params():
 
 @pytest.mark.parametrize("text_format", ["csv", "text_block"])
 def test_rows_text_round_trips_with_commas_in_fields(text_format):
-    from vera.env.android.sim.tasks.expense import parse_rows_text
     from vera.env.android.sim.tasks.recipes import RECIPE_KEYS, recipe_text_row, recipes_as_text
+    from vera.env.android.sim.tasks.rows import parse_rows_text
 
     recipes = [
         Recipe("Pasta, quick", "A, B", "2 servings", "10 mins", "", "salt, pepper", "Boil. Drain, serve."),

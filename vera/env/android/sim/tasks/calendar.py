@@ -24,7 +24,7 @@ from vera.env.android.sim.apps.calendar_model import (
 from vera.env.android.sim.apps.expense_model import added_correctly, fuzzy_equal, removed_exactly
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import field_text, rows_on_screen, select_rows
+from vera.env.android.sim.tasks.rows import field_text, rows_on_screen, select_rows
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:

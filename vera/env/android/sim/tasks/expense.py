@@ -5,12 +5,9 @@ Params are JSON-friendly: expenses travel as dicts of `Expense` fields.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import posixpath
 import random
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +25,15 @@ from vera.env.android.sim.apps.files_shared import device_storage, now_ms
 from vera.env.android.sim.apps.markor_model import MARKOR_ROOT
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
+from vera.env.android.sim.tasks.rows import (
+    RowParams,
+    field_text,
+    parse_rows_text,
+    rows_as_text,
+    rows_on_screen,
+    select_by_scanning,
+    select_rows,
+)
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
@@ -42,38 +48,6 @@ def expense_to_dict(expense: Expense) -> dict[str, Any]:
 
 def expense_from_dict(data: dict[str, Any]) -> Expense:
     return Expense(**data)
-
-
-def rows_as_text(
-    rows: list[dict[str, str]], keys: tuple[str, ...], text_format: str, label: str, separator: str = "  "
-) -> str:
-    """How AndroidWorld writes table rows into goals and files: a CSV table (header line, fields quoted
-    when they hold commas) or "Label: v  key: v ..." blocks separated by `separator` (two spaces in a
-    goal, a line break in a file)."""
-    if text_format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(keys)
-        writer.writerows([[row[k] for k in keys] for row in rows])
-        return out.getvalue().rstrip("\n")
-    return separator.join(
-        f"{label}: {row[keys[0]]}  " + "  ".join(f"{k}: {row[k]}" for k in keys[1:]) for row in rows
-    )
-
-
-def parse_rows_text(text: str, keys: tuple[str, ...], label: str) -> list[dict[str, str]]:
-    """Read back `rows_as_text` output in either format (what an oracle does with a goal or a file)."""
-    text = text.strip()
-    if text.startswith(",".join(keys)) or text.startswith(keys[0] + ","):
-        return [dict(row) for row in csv.DictReader(io.StringIO(text))]
-    names = (label, *keys[1:])
-    pattern = (
-        r"\s*" + r"\s+".join(rf"{re.escape(n)}: (.*?)" for n in names) + rf"(?=\s+{re.escape(label)}: |\s*$)"
-    )
-    return [
-        dict(zip(keys, (v.strip() for v in m.groups()), strict=True))
-        for m in re.finditer(pattern, text, re.S)
-    ]
 
 
 EXPENSE_KEYS = ("name", "amount_dollars", "category_name", "note")
@@ -93,64 +67,6 @@ def expenses_as_text(expenses: list[Expense], text_format: str) -> str:
     return rows_as_text([expense_text_row(e) for e in expenses], EXPENSE_KEYS, text_format, "Expense")
 
 
-def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
-    """Targets to add (distinct names) and pre-existing noise rows with other names."""
-    targets = distinct_expenses(rng, n_targets)
-    noise = distinct_expenses(rng, n_noise, exclude_names={e.name for e in targets})
-    return {
-        "targets": [expense_to_dict(e) for e in targets],
-        "noise": [expense_to_dict(e) for e in noise],
-        "text_format": rng.choice(["csv", "text_block"]),
-    }
-
-
-def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
-    """Rows to delete plus other rows; all names distinct so the goal's names are unambiguous."""
-    rows = distinct_expenses(rng, n_targets + n_noise)
-    return {
-        "targets": [expense_to_dict(e) for e in rows[:n_targets]],
-        "noise": [expense_to_dict(e) for e in rows[n_targets:]],
-    }
-
-
-def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
-    """One expense stored twice, exactly, among `n_noise` distinct others."""
-    rows = distinct_expenses(rng, n_noise + 1)
-    target = rows.pop()
-    return {"targets": [expense_to_dict(target)] * 2, "noise": [expense_to_dict(e) for e in rows]}
-
-
-# --- screen reading shared by this package's oracles -------------------------------------------------
-def rows_on_screen(ui: UI, key_id: str, field_ids: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Group a list's elements by row, from the screen alone.
-
-    One dict per `key_id` element: ``"index"`` its element index, ``"text"`` its text, and for each of
-    `field_ids` the `UIElement` with that id in the same row (its centre below the key's top edge and
-    above the next key's), when there is one.
-    """
-    elements = ui.elements
-    keys = ui.matches(id=key_id)
-    rows: list[dict[str, Any]] = [{"index": i, "text": elements[i].text or ""} for i in keys]
-    tops = [elements[i].bbox_pixels.y_min if elements[i].bbox_pixels else 0.0 for i in keys]
-    for field_id in field_ids:
-        for i in ui.matches(id=field_id):
-            box = elements[i].bbox_pixels
-            if box is None:
-                continue
-            center = (box.y_min + box.y_max) / 2
-            above = [k for k, top in enumerate(tops) if top - 10 <= center]
-            if above:
-                owner = max(above, key=lambda k: tops[k])
-                rows[owner].setdefault(field_id, elements[i])
-    return rows
-
-
-def field_text(row: dict[str, Any], field_id: str) -> str:
-    """The text of a row's field (empty when the row has none)."""
-    element = row.get(field_id)
-    return (element.text or "") if element is not None else ""
-
-
 def add_expenses(ui: UI, expenses: list[Expense]) -> Iterator[JSONAction]:
     """From Pro Expense's home: one entry form per expense (name, amount, category, note), Save."""
     for expense in expenses:
@@ -162,6 +78,13 @@ def add_expenses(ui: UI, expenses: list[Expense]) -> Iterator[JSONAction]:
         yield ui.type(expense.note, id="edt_note")
         yield from ui.scroll_to(id="btn_save")
         yield ui.click(id="btn_save")
+
+
+EXPENSE_ROWS = RowParams(
+    distinct=lambda rng, n, taken: distinct_expenses(rng, n, exclude_names=taken),
+    key=lambda e: e.name,
+    to_dict=expense_to_dict,
+)
 
 
 # --- tasks -----------------------------------------------------------------------------------------
@@ -202,7 +125,7 @@ class _ExpenseAdd(_ExpenseTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = add_params(rng, cls.n_targets, n_noise=6)
+        params = EXPENSE_ROWS.add(rng, cls.n_targets, n_noise=6)
         params[cls.text_param] = expenses_as_text(
             [expense_from_dict(d) for d in params["targets"]], params["text_format"]
         )
@@ -245,7 +168,7 @@ class _ExpenseDelete(_ExpenseTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = delete_params(rng, cls.n_targets, cls.n_noise)
+        params = EXPENSE_ROWS.delete(rng, cls.n_targets, cls.n_noise)
         params["expense"] = params["expenses"] = ", ".join(d["name"] for d in params["targets"])
         return params
 
@@ -297,7 +220,7 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        return duplicate_params(rng, n_noise=5)
+        return EXPENSE_ROWS.duplicate(rng, n_noise=5)
 
     def _initial_targets(self) -> list[Expense]:
         return [expense_from_dict(d) for d in self.params["targets"]]
@@ -321,40 +244,6 @@ class ExpenseDeleteDuplicates(_ExpenseTask):
         yield JSONAction(action_type="long_press", index=duplicate["index"])
         yield ui.click(desc="Delete")
         yield ui.click("Delete", cls="Button")
-
-
-def select_rows(
-    ui: UI, titles: list[str], row_id: str, within: dict[str, Any] | None = None
-) -> Iterator[JSONAction]:
-    """Select rows the way the apps' `MultiSelection` lists expect: long-press the first, tap the others.
-
-    With `within` (the list's query, e.g. ``{"id": "rv_expense"}``) each row is scrolled into view first.
-    """
-    for k, title in enumerate(titles):
-        if within is not None:
-            yield from ui.scroll_to(title, id=row_id, within=within)
-        yield ui.long_press(title, id=row_id) if k == 0 else ui.click(title, id=row_id)
-
-
-def select_by_scanning(
-    ui: UI, names: list[str], key_id: str, list_id: str, limit: int = 40
-) -> Iterator[JSONAction]:
-    """Walk a long list top to bottom, long-pressing the first wanted row and tapping the others."""
-    pending = list(names)
-    selecting = False
-    for _ in range(limit):
-        for name in list(pending):
-            if ui.has(name, id=key_id):
-                yield ui.click(name, id=key_id) if selecting else ui.long_press(name, id=key_id)
-                selecting = True
-                pending.remove(name)
-        if not pending:
-            return
-        before = ui.texts()
-        yield ui.scroll("down", id=list_id)
-        if ui.texts() == before:
-            break
-    raise OracleError(f"reached the end of the list without finding {pending}")
 
 
 class ExpenseDeleteMultiple2(_ExpenseDelete):
@@ -382,7 +271,7 @@ class ExpenseDeleteDuplicates2(ExpenseDeleteDuplicates):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = duplicate_params(rng, n_noise=37)
+        params = EXPENSE_ROWS.duplicate(rng, n_noise=37)
         target = expense_from_dict(params["targets"][0])
         for extra in rng.sample(range(50, 1000), 3):
             variant = dataclasses.replace(
@@ -432,7 +321,7 @@ class ExpenseAddMultipleFromMarkor(_ExpenseAdd):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = add_params(rng, cls.n_targets, n_noise=6)
+        params = EXPENSE_ROWS.add(rng, cls.n_targets, n_noise=6)
         others = distinct_expenses(
             rng, 12, exclude_names={d["name"] for d in params["targets"] + params["noise"]}
         )

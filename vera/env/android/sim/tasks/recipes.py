@@ -24,7 +24,8 @@ from vera.env.android.sim.apps.recipes_model import (
 )
 from vera.env.android.sim.oracle import UI, OracleError
 from vera.env.android.sim.task import Task
-from vera.env.android.sim.tasks.expense import (
+from vera.env.android.sim.tasks.rows import (
+    RowParams,
     field_text,
     parse_rows_text,
     rows_as_text,
@@ -67,28 +68,11 @@ def recipes_as_text(recipes: list[Recipe], text_format: str, separator: str = " 
     return rows_as_text([recipe_text_row(r) for r in recipes], RECIPE_KEYS, text_format, "Recipe", separator)
 
 
-def add_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
-    targets = distinct_recipes(rng, n_targets)
-    noise = distinct_recipes(rng, n_noise, exclude_titles={r.title for r in targets})
-    return {
-        "targets": [recipe_to_dict(r) for r in targets],
-        "noise": [recipe_to_dict(r) for r in noise],
-        "text_format": rng.choice(["csv", "text_block"]),
-    }
-
-
-def delete_params(rng: random.Random, n_targets: int, n_noise: int) -> dict[str, Any]:
-    rows = distinct_recipes(rng, n_targets + n_noise)
-    return {
-        "targets": [recipe_to_dict(r) for r in rows[:n_targets]],
-        "noise": [recipe_to_dict(r) for r in rows[n_targets:]],
-    }
-
-
-def duplicate_params(rng: random.Random, n_noise: int) -> dict[str, Any]:
-    rows = distinct_recipes(rng, n_noise + 1)
-    target = rows.pop()
-    return {"targets": [recipe_to_dict(target)] * 2, "noise": [recipe_to_dict(r) for r in rows]}
+RECIPE_ROWS = RowParams(
+    distinct=lambda rng, n, taken: distinct_recipes(rng, n, exclude_titles=taken),
+    key=lambda r: r.title,
+    to_dict=recipe_to_dict,
+)
 
 
 def add_recipes(ui: UI, recipes: list[Recipe]) -> Iterator[JSONAction]:
@@ -146,7 +130,7 @@ class _RecipeAdd(_RecipeTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = add_params(rng, cls.n_targets, n_noise=10)
+        params = RECIPE_ROWS.add(rng, cls.n_targets, n_noise=10)
         params[cls.text_param] = recipes_as_text(
             [recipe_from_dict(d) for d in params["targets"]], params["text_format"]
         )
@@ -194,7 +178,7 @@ class _RecipeDelete(_RecipeTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = delete_params(rng, cls.n_targets, n_noise=cls.n_noise)
+        params = RECIPE_ROWS.delete(rng, cls.n_targets, n_noise=cls.n_noise)
         params["titles"] = ", ".join(d["title"] for d in params["targets"])
         return params
 
@@ -248,7 +232,7 @@ class RecipeDeleteDuplicateRecipes(_RecipeTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        return duplicate_params(rng, n_noise=5)
+        return RECIPE_ROWS.duplicate(rng, n_noise=5)
 
     def is_successful(self, device: SimDroid, answer: str = "") -> float:
         return float(deduplicated(self.before, self._after(device), Recipe.content))
@@ -423,7 +407,7 @@ class RecipeDeleteDuplicateRecipes2(_RecipeTask):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = duplicate_params(rng, n_noise=6)
+        params = RECIPE_ROWS.duplicate(rng, n_noise=6)
         target = recipe_from_dict(params["targets"][0])
         variants: list[Recipe] = []
         while len(variants) < 3:
@@ -473,7 +457,7 @@ class RecipeDeleteDuplicateRecipes3(RecipeDeleteDuplicateRecipes2):
 
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
-        params = duplicate_params(rng, n_noise=22)
+        params = RECIPE_ROWS.duplicate(rng, n_noise=22)
         target = recipe_from_dict(params["targets"][0])
         variants: list[Recipe] = []
         while len(variants) < 5:
@@ -498,7 +482,7 @@ class RecipeAddMultipleRecipesFromMarkor2(RecipeAddMultipleRecipesFromMarkor):
     @classmethod
     def generate_random_params(cls, rng: random.Random) -> dict[str, Any]:
         prep_time = rng.choice(PREP_TIMES)
-        params = add_params(rng, cls.n_targets, n_noise=10)
+        params = RECIPE_ROWS.add(rng, cls.n_targets, n_noise=10)
         params["targets"] = [dict(d, preparation_time=prep_time) for d in params["targets"]]
         taken = {d["title"] for d in params["targets"]}
         others = [t for t in PREP_TIMES if t != prep_time]

@@ -26,7 +26,7 @@ from vera.env.android.sim.apps.todo_model import (
 from vera.env.android.sim.oracle import UI
 from vera.env.android.sim.task import Task
 from vera.env.android.sim.tasks.calendar import pick_date, titles_answer_ok
-from vera.env.android.sim.tasks.expense import field_text, rows_on_screen
+from vera.env.android.sim.tasks.rows import field_text, rows_on_screen
 from vera.env.android.types import JSONAction
 
 if TYPE_CHECKING:
