@@ -13,6 +13,11 @@ Variants (all from vera.llm.prefix, the code the HF scorer runs):
   fast_shared_prefix  the same computation with a lean forward: fused QKV and gate/up matmuls, residuals
                  fused into addmm, context K/V kept as plain tensors, the last layer's MLP only at read-out
                  tokens, per-layer bodies torch.compile'd (one graph for all 32 layers; --no-compile: eager).
+  fast_shared_prefix_flex / _split  the tree attention as a FlexAttention block mask / as two dense flash passes
+                 (candidates x context, each candidate x itself) merged by their log-sum-exps.
+  fast_shared_prefix_joint  split attention, and the context and candidate rows through each layer's matmuls as
+                 ONE 4,000-row matrix (split only for attention); the last layer computes queries, attention and
+                 MLP only at the 30 read-out rows. _joint_cudnn: the context's causal attention through cuDNN.
 Scores: P(Yes) over {Yes, No} from the logits at each candidate's last token, and log-odds; all compared
 with naive. Prints one JSON object as its last line: device, figures, max |diffs|.
 Reference (plain HF on an H200): naive 2.48 s, prefix KV 226 ms, packed 145 ms; linear-FLOP floor ~80 ms.
@@ -37,6 +42,8 @@ LLAMA_8B = dict(vocab_size=128256, hidden_size=4096, num_hidden_layers=32, num_a
                 rope_theta=500000.0, tie_word_embeddings=False)
 TINY = dict(vocab_size=512, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
             intermediate_size=128, max_position_embeddings=4096, tie_word_embeddings=False)
+VARIANTS = ("naive", "prefix_kv", "packed", "shared_prefix", "fast_shared_prefix", "fast_shared_prefix_flex",
+            "fast_shared_prefix_split", "fast_shared_prefix_joint", "fast_shared_prefix_joint_cudnn")
 YES_ID, NO_ID = 9642, 2822  # Llama-3 "Yes" / "No" (any two ids serve with random weights)
 
 
@@ -66,7 +73,8 @@ def build_model(sizes: dict[str, Any], device: str, dtype: torch.dtype, seed: in
     return model.eval()
 
 
-def profile(fn: Any) -> None:
+def profile(fn: Any) -> dict[str, Any]:
+    """Print one call's top CUDA kernels; return its GPU-busy time by kernel kind and the launch count."""
     from torch.profiler import ProfilerActivity
     from torch.profiler import profile as torch_profile
 
@@ -76,7 +84,24 @@ def profile(fn: Any) -> None:
         with torch_profile(activities=[ProfilerActivity.CUDA]) as prof:
             fn()
             torch.cuda.synchronize()
-    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=18), file=sys.stderr)
+    averages = prof.key_averages()
+    print(averages.table(sort_by="cuda_time_total", row_limit=25), file=sys.stderr)
+    kinds = {"gemm": ("gemm", "sm90_xmma", "cutlass", "nvjet"), "attention": ("flash", "fmha", "cudnn", "attention")}
+    busy: dict[str, float] = {"gemm": 0.0, "attention": 0.0, "other": 0.0}
+    launches = 0
+    for event in averages:
+        us = getattr(event, "self_device_time_total", 0.0)
+        if us <= 0:
+            continue
+        launches += event.count
+        key = event.key.lower()
+        kind = next((k for k, marks in kinds.items() if any(m in key for m in marks)), "other")
+        busy[kind] += us / 1000
+    summary = {f"{k}_ms": round(v, 2) for k, v in busy.items()}
+    summary["busy_ms"] = round(sum(busy.values()), 2)
+    summary["kernels"] = launches
+    print(json.dumps(summary), file=sys.stderr)
+    return summary
 
 
 def _sync(device: str) -> None:
@@ -108,12 +133,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--candidate-tokens", type=int, default=40)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--naive-repeats", type=int, default=2)
-    parser.add_argument("--variants", default="naive,prefix_kv,packed,shared_prefix,fast_shared_prefix,fast_shared_prefix_flex,fast_shared_prefix_split")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-compile", action="store_true", help="run fast_shared_prefix eagerly")
     parser.add_argument("--fp32-check", type=int, default=3,
                         help="candidates re-scored in float32 (naive) to measure each variant's bf16 error")
     parser.add_argument("--profile", action="store_true", help="print the top CUDA kernels of the best variant")
+    parser.add_argument("--profile-variants", default="",
+                        help="comma-separated variants to profile (kernel table and GPU-busy time; implies --profile)")
     args = parser.parse_args(argv)
 
     if args.tiny:
@@ -150,8 +177,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     outputs: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
     if args.no_compile:
-        for name in ("fast_shared_prefix", "fast_shared_prefix_flex", "fast_shared_prefix_split"):
-            prefix.STRATEGIES[name].compile = False
+        for name in prefix.STRATEGIES:
+            if name.startswith("fast"):
+                prefix.STRATEGIES[name].compile = False
     for name in names:
         strategy = prefix.STRATEGIES[name]
 
@@ -190,8 +218,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{name:14s} median {figures[name]['median_ms']:9.2f} ms", file=sys.stderr)
 
     best = min((n for n in figures if n != "naive"), key=lambda n: figures[n]["median_ms"], default=None)
-    if args.profile and device == "cuda" and best is not None:
-        profile(lambda: prefix.STRATEGIES[best].last_hidden(model, context, candidates))
+    profiled = [v.strip() for v in args.profile_variants.split(",") if v.strip()]
+    if args.profile and best is not None and best not in profiled:
+        profiled.append(best)
+    if device == "cuda":
+        for name in profiled:
+            print(f"--- profile of {name}", file=sys.stderr)
+            figures[name]["profile"] = profile(
+                lambda name=name: prefix.STRATEGIES[name].last_hidden(model, context, candidates))
     if "naive" in outputs:
         ref_h, ref_p, ref_lo = outputs["naive"]
         for name, (h, p, lo) in outputs.items():

@@ -35,7 +35,7 @@ def _heads(llm: HFCausalLM):
             "value_logits": ValueHead(vocab, "logits"), "value_hidden": ValueHead(hidden, "hidden")}
 
 
-FAST = ["fast_shared_prefix", "fast_shared_prefix_split", "fast_shared_prefix_flex"]
+FAST = ["fast_shared_prefix", "fast_shared_prefix_split", "fast_shared_prefix_flex", "fast_shared_prefix_joint"]
 
 
 @pytest.mark.parametrize("strategy", ["prefix_kv", "packed", "shared_prefix", *FAST])

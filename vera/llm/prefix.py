@@ -16,7 +16,9 @@ Every strategy returns the decoder's final hidden state at the last token of eac
 
 - ``fast_shared_prefix``: the same computation with a lean forward for Llama/Qwen/Mistral shapes (fused
   matmuls, no cache object, optionally `torch.compile`d); ``fast_shared_prefix_flex`` also replaces the
-  dense tree mask by a block-sparse FlexAttention mask. The GPU benchmark's fastest variants.
+  dense tree mask by a block-sparse FlexAttention mask; ``fast_shared_prefix_split`` computes the tree
+  attention as two dense flash passes merged by their log-sum-exps; ``fast_shared_prefix_joint`` (the
+  fastest) also runs the context rows and the candidate rows through each layer's matmuls as one matrix.
 
 A `ContextKV` keeps the last context's cache so the next call re-uses its longest common token
 prefix (the system prompt and goal are shared across the steps of an episode).
@@ -370,6 +372,39 @@ TREE_ATTENTION: dict[str, Any] = {"sdpa": SDPATreeAttention, "flex": FlexTreeAtt
                                   "split": SplitTreeAttention}
 
 
+def _causal_attention(q: Tensor, k: Tensor, v: Tensor, backend: str) -> Tensor:
+    """Causal self-attention of the context [1, heads, p, d] (GQA: k, v have fewer heads).
+
+    ``sdpa``: PyTorch's choice of kernel; ``cudnn``: cuDNN's flash kernel (CUDA only; the K/V heads are
+    repeated for it, as it needs equal head counts).
+    """
+    if backend == "cudnn" and q.device.type == "cuda":
+        group = q.shape[1] // k.shape[1]
+        if group > 1:
+            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
+        return torch.ops.aten._scaled_dot_product_cudnn_attention(q, k, v, None, False, 0.0, True, False)[0]
+    return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                                            enable_gqa=q.shape[1] != k.shape[1])
+
+
+def _readout_mask(owner: Tensor, last: Tensor, p: int) -> Tensor:
+    """[n, p + m] boolean: read-out token i sees the whole context and every token of its own candidate."""
+    own = owner[None, :] == torch.arange(len(last), device=owner.device)[:, None]
+    return torch.cat([torch.ones((len(last), p), dtype=torch.bool, device=owner.device), own], dim=1)
+
+
+def _masked_attention(q: Tensor, k: Tensor, v: Tensor, allowed: Tensor) -> Tensor:
+    """A few query rows [1, heads, n, d] against all keys [1, kv_heads, T, d] under a boolean [n, T] mask,
+    in float32 (the GQA query heads folded into the rows, so each K/V head is read once)."""
+    _, heads, n, d = q.shape
+    kv_heads = k.shape[1]
+    qf = q.float().reshape(kv_heads, (heads // kv_heads) * n, d)
+    scores = (qf @ k[0].float().transpose(-1, -2)) * d ** -0.5  # [kv_heads, group * n, T]
+    scores = scores.view(kv_heads, heads // kv_heads, n, -1).masked_fill(~allowed, float("-inf"))
+    out = torch.softmax(scores, dim=-1).view(kv_heads, -1, k.shape[2]) @ v[0].float()
+    return out.view(1, heads, n, d).to(q.dtype)
+
+
 # fused weights per decoder, shared by every fast strategy instance (fusing twice would duplicate memory)
 _FUSED_LAYERS: dict[int, tuple[Any, list[_LayerWeights]]] = {}
 
@@ -383,15 +418,25 @@ class FastSharedPrefixStrategy:
     stops after its K/V, and the candidates' last layer runs its MLP only at the read-out tokens.
     With `compile=True` (default on CUDA) the per-layer bodies are `torch.compile`d, which fuses the
     norms, rotary embeddings and activations; one compiled graph serves every layer.
+
+    `joint=True` runs the context rows and the candidate rows through each layer as ONE matrix (one
+    set of matmuls over p + m rows, fewer launches and less tile waste), splitting the rows only for
+    attention: the context causally against itself (`context_attention`: "sdpa" or "cudnn"), the
+    candidates by the tree attention. Its last layer computes K/V for every row but queries, attention,
+    output projection and MLP only at the read-out rows.
     """
 
     differentiable = False  # runs under no_grad; train with the HF-module strategies
 
     def __init__(self, compile: bool | None = None, attention: str = "sdpa",
-                 name: str = "fast_shared_prefix") -> None:
+                 name: str = "fast_shared_prefix", joint: bool = False, context_attention: str = "sdpa") -> None:
+        if context_attention not in ("sdpa", "cudnn"):
+            raise ValueError(f"context_attention must be 'sdpa' or 'cudnn', not {context_attention!r}")
         self.name = name
         self.compile = compile
         self.attention = TREE_ATTENTION[attention]()
+        self.joint = joint
+        self.context_attention = context_attention
         self._compiled: dict[str, Any] = {}
 
     def _layers(self, model: Any) -> list[_LayerWeights]:
@@ -457,11 +502,57 @@ class FastSharedPrefixStrategy:
         q, k, v = self._attention_in(w, x, cos, sin)
         return self._attention_out_mlp(w, x, self.attention(q, k_ctx, v_ctx, k, v, mask), rows)
 
+    def _joint(self, w: _LayerWeights, x: Tensor, cos: Tensor, sin: Tensor, p: int, mask: Any) -> Tensor:
+        """One layer over the rows [context | candidates]: one set of matmuls, attention split at row p."""
+        q, k, v = self._attention_in(w, x, cos, sin)
+        k_ctx, v_ctx = k[:, :, :p], v[:, :, :p]
+        ctx = _causal_attention(q[:, :, :p], k_ctx, v_ctx, self.context_attention)
+        cand = self.attention(q[:, :, p:], k_ctx, v_ctx, k[:, :, p:], v[:, :, p:], mask)
+        return self._attention_out_mlp(w, x, torch.cat([ctx, cand], dim=2), None)
+
+    def _joint_last(self, w: _LayerWeights, x: Tensor, cos: Tensor, sin: Tensor, sel: Tensor,
+                    allowed: Tensor) -> Tensor:
+        """The last layer over [context | candidates]: K/V for every row, the rest only at rows `sel`."""
+        t, n = x.shape[0], sel.shape[0]
+        h = _rms(w.ln1, x)
+        bias = w.qkv_bias
+        kv = torch.nn.functional.linear(h, w.qkv[w.q_size:], None if bias is None else bias[w.q_size:])
+        k, v = kv.split([w.kv_size, w.kv_size], dim=-1)
+        k = k.view(t, -1, w.head_dim)
+        q = torch.nn.functional.linear(h[sel], w.qkv[:w.q_size], None if bias is None else bias[:w.q_size])
+        q = q.view(n, -1, w.head_dim)
+        if w.q_norm is not None:
+            q, k = w.q_norm(q), w.k_norm(k)
+        k = _rope(k, cos[:, None], sin[:, None]).transpose(0, 1)[None]
+        q = _rope(q, cos[sel, None], sin[sel, None]).transpose(0, 1)[None]
+        v = v.view(t, -1, w.head_dim).transpose(0, 1)[None]
+        return self._attention_out_mlp(w, x[sel], _masked_attention(q, k, v, allowed), None)
+
+    def _last_hidden_joint(self, decoder: Any, layers: list[_LayerWeights], context_ids: Tensor,
+                           candidate_ids: Sequence[Tensor]) -> Tensor:
+        device, p = context_ids.device, len(context_ids)
+        joint_step = self._fn("joint", self._joint, device)
+        last_step = self._fn("joint_last", self._joint_last, device)
+        lengths = [len(c) for c in candidate_ids]
+        with torch.no_grad():
+            owner, offset, last = _candidate_layout(lengths, device)
+            mask = self.attention.prepare(owner, offset, p, lengths)
+            readout = _readout_mask(owner, last, p)
+            positions = torch.cat([torch.arange(p, device=device), p + offset])
+            x = decoder.embed_tokens(torch.cat([context_ids, *candidate_ids]))
+            cos, sin = decoder.rotary_emb(x[None], positions[None])
+            cos, sin = cos[0], sin[0]
+            for w in layers[:-1]:
+                x = joint_step(w, x, cos, sin, p, mask)
+            return decoder.norm(last_step(layers[-1], x, cos, sin, p + last, readout))
+
     def last_hidden(self, model: Any, context_ids: Tensor, candidate_ids: Sequence[Tensor],
                     context_kv: ContextKV | None = None) -> Tensor:
         _check(context_ids, candidate_ids)
         decoder = _decoder(model)
         layers = self._layers(model)
+        if self.joint:
+            return self._last_hidden_joint(decoder, layers, context_ids, candidate_ids)
         device, p = context_ids.device, len(context_ids)
         context_step = self._fn("context", self._context, device)
         candidate_step = self._fn("candidates", self._candidates, device)
@@ -492,7 +583,10 @@ STRATEGIES: dict[str, PrefixStrategy] = {
     s.name: s for s in (NaiveStrategy(), PrefixKVStrategy(), PackedTreeStrategy(), SharedPrefixStrategy(),
                         FastSharedPrefixStrategy(),
                         FastSharedPrefixStrategy(attention="flex", name="fast_shared_prefix_flex"),
-                        FastSharedPrefixStrategy(attention="split", name="fast_shared_prefix_split"))
+                        FastSharedPrefixStrategy(attention="split", name="fast_shared_prefix_split"),
+                        FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint"),
+                        FastSharedPrefixStrategy(attention="split", joint=True, context_attention="cudnn",
+                                                 name="fast_shared_prefix_joint_cudnn"))
 }
 
 
