@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check vera tests benchmarks
 
 demo: $(STAMP)
-	$(VENV)/bin/vera run --env simdroid --task SimpleSmsSend --agent vdroid --seed 2 --record runs/demo
+	$(VENV)/bin/vera run --env simdroid --task SimpleSmsSend --agent vdroid --seed 2 --record runs/demo --overwrite
 	@echo "trajectory and screenshots in runs/demo"
 
 bench: $(STAMP)

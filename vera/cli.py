@@ -84,8 +84,12 @@ def run(
     env: EnvOpt = "simdroid",
     agent: Annotated[str, typer.Option(help="Agent name (oracle, random, vdroid, expert, ...).")] = "oracle",
     seed: Annotated[int, typer.Option(help="Seed for the task's params.")] = 0,
-    record: Annotated[Path | None, typer.Option(help="Directory for the trajectory and PNGs.")] = None,
-    resume: Annotated[str | None, typer.Option(help="Continue a killed run by its RUN_ID.")] = None,
+    record: Annotated[Path | None, typer.Option(
+        help="Directory for the trajectory and PNGs (refused if it holds another run's trajectory).")] = None,
+    resume: Annotated[str | None, typer.Option(
+        help="Continue a killed run by its RUN_ID (with --record: the directory it was recorded in).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        help="Start a new trajectory in --record DIR; the old one is kept as trajectory.attemptN.jsonl.")] = False,
     data: Annotated[str | None, typer.Option(help="ALFWorld data dir.")] = None,
     backend: Annotated[str | None, typer.Option(help="ALFWorld engine: fast or textworld.")] = None,
     device: Annotated[str | None, typer.Option(help="Android device backend: sim, adb or appium.")] = None,
@@ -98,9 +102,11 @@ def run(
     from vera.env.suite import get_suite
     from vera.trajectory import TrajectoryRecorder
 
+    if overwrite and resume is not None:
+        raise ConfigError("--overwrite starts a new trajectory and --resume continues one; pass one of them")
+    recorder = TrajectoryRecorder(record, resume=resume, replace=overwrite) if record is not None else None
     suite = get_suite(env, **_suite_options(data=data, backend=backend, device=device,
                                             adb_port=adb_port, device_serial=serial))
-    recorder = TrajectoryRecorder(record) if record is not None else None
     agent_options = _parse_options(option)
     if resume is not None:
         agent_options["resume"] = resume

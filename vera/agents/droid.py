@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
@@ -25,7 +25,7 @@ from typing import Any, Protocol, TypedDict
 from vera.env.android import types as T
 from vera.env.android.env import AndroidEnv
 from vera.env.android.types import JSONAction, UIElement
-from vera.errors import ConfigError, VeraError
+from vera.errors import ActionError, ConfigError, VeraError
 from vera.memory.working import LLMSummarizer, RuleSummarizer, StepOutcome, Summarizer, WorkingMemory
 from vera.verifier.candidates import Candidate, complete_candidate
 from vera.verifier.html import screen_html
@@ -84,6 +84,9 @@ class Actuator(Protocol):
 
     def execute(self, action: JSONAction) -> str | None: ...
 
+    def unexecutable(self, reason: str) -> None:
+        """The chosen action cannot be carried out (an abstract action kept abstract); `reason` says why."""
+
 
 class Observer(Protocol):
     """The current screen's elements."""
@@ -107,6 +110,9 @@ class EnvIO:
             return f"{type(exc).__name__}: {exc}"
         return None
 
+    def unexecutable(self, reason: str) -> None:
+        """Nothing to do: the agent records the reason and spends the step."""
+
 
 @dataclass
 class ExternalIO:
@@ -123,6 +129,12 @@ class ExternalIO:
 
         reply = interrupt({"action": action.to_dict()})
         return reply.get("error") if isinstance(reply, dict) else None
+
+    def unexecutable(self, reason: str) -> None:
+        """Hand the step out anyway (with no action), so the loop spends and records it."""
+        from langgraph.types import interrupt
+
+        interrupt({"action": None, "error": reason})
 
 
 @dataclass
@@ -231,7 +243,9 @@ class DroidAgent:
         chosen = candidate_from_dict(state["chosen"] or {})
         self._before = self._elements
         if chosen.action is None:
-            return {"error": f"abstract action {chosen.text} cannot be executed ({chosen.slot} unfilled)"}
+            reason = f"abstract action {chosen.text} cannot be executed ({chosen.slot} unfilled)"
+            self.io.unexecutable(reason)
+            return {"error": reason}
         action = chosen.action
         error = self.io.execute(action)
         if error:
@@ -345,13 +359,14 @@ def load_snapshot(graph: Any, config: dict[str, Any], run_id: str, goal: str, db
     return snapshot
 
 
-def pending_action(snapshot: Any) -> dict[str, Any] | None:
-    """The action an interrupted ``act`` node was handing out, if the run stopped there."""
+def pending_handout(snapshot: Any) -> dict[str, Any] | None:
+    """What an interrupted ``act`` node was handing out (``{"action": dict | None, ...}``), if the run
+    stopped there."""
     for task in getattr(snapshot, "tasks", ()) or ():
         for item in getattr(task, "interrupts", ()) or ():
             value = getattr(item, "value", None)
             if isinstance(value, dict) and "action" in value:
-                return value["action"]
+                return value
     return None
 
 
@@ -369,11 +384,19 @@ OPTION_KEYS = ("scorer", "llm", "checkpoint_db", "run_id", "resume", "progress",
                "dtype", "device", "model")
 
 
+class UnexecutableAction(ActionError):
+    """The chosen action cannot be carried out (an abstract action whose slot stayed empty)."""
+
+
 class SuiteDroid:
     """Adapts the graph to a loop that owns the device (``act(goal, state) -> action``).
 
     Each call resumes the graph until its ``act`` node hands out the next action (a LangGraph
     interrupt), so the graph keeps its shape and its checkpoints while the suite executes and records.
+    It implements the SimDroid suite's optional hooks (`vera.env.android.sim.suite`): the scored
+    candidates of every step (`step_record`), the outcome of every action fed back to the graph
+    (`action_result`), the run id in the trajectory (`episode_info`) and resuming a killed run at its
+    next step (`resume_episode`).
     """
 
     def __init__(self, agent: DroidAgent, env: AndroidEnv, max_steps: int, *, checkpoint_db: Any,
@@ -391,6 +414,11 @@ class SuiteDroid:
         self._conn: sqlite3.Connection | None = None
         self._config = graph_config(self.run_id, max_steps)
         self._final: dict[str, Any] | None = None
+        self._started = False  # the graph has a thread (a fresh run started, or a resumed one loaded)
+        self._waiting = False  # the graph sits in ``act``, waiting for the outcome of its action
+        self._handout: dict[str, Any] | None = None  # handed out before a kill, never recorded: again
+        self._last_error: str | None = None
+        self._record: dict[str, Any] = {}
 
     def close(self) -> None:
         if self._conn is not None:
@@ -400,59 +428,133 @@ class SuiteDroid:
     def __del__(self) -> None:  # the suite has no end-of-episode hook
         self.close()
 
-    def _advance(self, payload: Any) -> JSONAction:
-        """Stream the graph until the next handed-out action, or until it ends."""
-        for update in self._graph.stream(payload, self._config, stream_mode="updates", durability="sync"):
-            for node, values in update.items():
-                if node == "__interrupt__":
-                    return JSONAction.from_dict(values[0].value["action"])
-                if self.agent.on_progress is not None:
-                    self.agent.on_progress(node, dict(values or {}))
-                if (node == "memorize" and self.exit_after_steps is not None and values
-                        and values.get("step", 0) >= self.exit_after_steps):
-                    os._exit(137)  # a real kill, for resume tests: checkpoints are already synced
-        self._final = dict(self._graph.get_state(self._config).values)
-        self.close()
-        return self._terminal_action()
+    # --- the suite's optional hooks -------------------------------------------------------------------
+    def episode_info(self) -> dict[str, Any]:
+        return {"run_id": self.run_id}
 
-    def _terminal_action(self) -> JSONAction:
-        final = self._final or {}
-        if final.get("status") in ("complete", "infeasible"):
-            return JSONAction(T.STATUS, goal_status=final["status"])
-        return JSONAction(T.STATUS, goal_status="infeasible")  # budget spent in the graph
+    def step_record(self) -> dict[str, Any]:
+        """The step just handed out: its scored candidates (best first) and the agent's notes."""
+        return self._record
 
-    def _start(self, goal: str, elements: list[UIElement]) -> JSONAction:
+    def action_result(self, error: str | None) -> None:
+        """The outcome of the handed-out action; the graph's ``act`` node gets it on the next call."""
+        self._last_error = error
+
+    def resume_episode(self, goal: str, recorded_steps: Sequence[dict[str, Any]] = ()) -> int:
+        """Load the killed run, replay its executed actions on this (fresh) device, return the next step.
+
+        A run killed while its ``act`` node was handing an action out either recorded that step (then
+        the action is replayed too and the run goes on with the next step) or not (then the same action
+        is handed out again as that step), so no step is recorded twice or lost.
+        """
+        self._open()
+        snapshot = load_snapshot(self._graph, self._config, self.run_id, goal, self.checkpoint_db)
+        values = snapshot.values
+        self._observe_for_policy()
+        for action in values.get("executed", []):
+            self.env.execute_action(JSONAction.from_dict(action))
+            self._observe_for_policy()
+        step = int(values.get("step", 0))
+        self._started = True
+        if not snapshot.next:  # the graph had ended (status or budget)
+            self._final = dict(values)
+            return step
+        pending = pending_handout(snapshot)
+        if pending is not None:
+            self._waiting = True
+            recorded = next((r for r in recorded_steps if int(r.get("index", -1)) == step), None)
+            if recorded is None:
+                self._handout = pending
+            else:
+                self._last_error = (recorded.get("info") or {}).get("error")
+                if pending.get("action") is not None:
+                    try:
+                        self.env.execute_action(JSONAction.from_dict(pending["action"]))
+                    except VeraError:  # it failed the first time too (recorded); the device is as then
+                        pass
+                    self._observe_for_policy()
+                step += 1
+        self.agent.io.latest = list(self.env.get_state().ui_elements)
+        return step
+
+    def _observe_for_policy(self) -> None:
+        """Show the policy each replayed screen, as the killed run did (app names, texts read earlier)."""
+        observe = getattr(self.agent.policy, "observe", None)
+        if observe is not None:
+            observe(self.env.get_state().ui_elements)
+
+    # --- the graph --------------------------------------------------------------------------------------
+    def _open(self) -> None:
+        if self._graph is not None:
+            return
         checkpointer, self._conn = open_checkpointer(self.checkpoint_db)
         self._graph = self.agent.build_graph(checkpointer)
         if self.announce is not None:
             verb = "resuming" if self.resume else "starting"
             self.announce(f"vdroid {verb} run {self.run_id} (checkpoints: {self.checkpoint_db}; "
                           f"continue a killed run with --resume {self.run_id})")
-        if not self.resume:
-            self.agent.io.latest = elements
-            return self._advance(initial_state(goal, self.run_id, self.max_steps))
-        snapshot = load_snapshot(self._graph, self._config, self.run_id, goal, self.checkpoint_db)
-        for action in snapshot.values.get("executed", []):
-            self.env.execute_action(JSONAction.from_dict(action))
-        self.agent.io.latest = list(self.env.get_state().ui_elements)
-        pending = pending_action(snapshot)
-        if pending is not None:  # handed out before the kill, maybe never executed: hand it out again
-            return JSONAction.from_dict(pending)
-        if not snapshot.next:
-            self._final = dict(snapshot.values)
-            return self._terminal_action()
-        return self._advance(None)
+
+    def _details(self, handout: dict[str, Any]) -> dict[str, Any]:
+        values = self._graph.get_state(self._config).values
+        chosen = values.get("chosen") or {}
+        info = {"run_id": self.run_id, "chosen": chosen.get("text"), "n_candidates": values.get("n_candidates"),
+                "decision_ms": values.get("decision_ms"), "notes": list(values.get("notes") or [])}
+        record: dict[str, Any] = {"candidates": values.get("ranked"), "info": info}
+        if handout.get("action") is None:
+            record["action"] = chosen.get("text")
+        return record
+
+    def _hand(self, handout: dict[str, Any]) -> JSONAction:
+        self._record = self._details(handout)
+        if handout.get("action") is None:
+            raise UnexecutableAction(handout.get("error") or "the agent chose no executable action")
+        return JSONAction.from_dict(handout["action"])
+
+    def _advance(self, payload: Any) -> JSONAction:
+        """Stream the graph until the next handed-out action, or until it ends."""
+        for update in self._graph.stream(payload, self._config, stream_mode="updates", durability="sync"):
+            for node, values in update.items():
+                if node == "__interrupt__":
+                    self._waiting = True
+                    return self._hand(values[0].value)
+                if self.agent.on_progress is not None:
+                    self.agent.on_progress(node, dict(values or {}))
+                if (node == "memorize" and self.exit_after_steps is not None and values
+                        and values.get("step", 0) >= self.exit_after_steps):
+                    os._exit(137)  # a real kill, for resume tests: checkpoints are already synced
+        self._waiting = False
+        self._final = dict(self._graph.get_state(self._config).values)
+        self.close()
+        return self._terminal_action()
+
+    def _terminal_action(self) -> JSONAction:
+        self._record = {}
+        final = self._final or {}
+        if final.get("status") in ("complete", "infeasible"):
+            return JSONAction(T.STATUS, goal_status=final["status"])
+        return JSONAction(T.STATUS, goal_status="infeasible")  # budget spent in the graph
 
     def act(self, goal: str, state: Any) -> JSONAction:
-        elements = list(state.ui_elements)
-        if self._graph is None:
-            return self._start(goal, elements)
+        self._record = {}
+        if self._graph is None and self.resume:  # a loop without the resume hook (AndroidWorld's)
+            self.resume_episode(goal)
+        else:
+            self.agent.io.latest = list(state.ui_elements)
+        self._open()
         if self._final is not None:
             return self._terminal_action()
-        self.agent.io.latest = elements
+        if self._handout is not None:
+            handout, self._handout = self._handout, None
+            return self._hand(handout)
+        if not self._started:
+            self._started = True
+            return self._advance(initial_state(goal, self.run_id, self.max_steps))
+        if not self._waiting:
+            return self._advance(None)  # killed between nodes: go on from the last checkpoint
         from langgraph.types import Command
 
-        return self._advance(Command(resume={"error": None}))
+        error, self._last_error = self._last_error, None
+        return self._advance(Command(resume={"error": error}))
 
 
 def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str, Any]) -> SuiteDroid:

@@ -71,7 +71,10 @@ def _run_on_suite(suite: Suite, job: EpisodeJob, agent: str, agent_options: dict
     if record_dir is not None:
         from vera.trajectory import TrajectoryRecorder
 
-        recorder = TrajectoryRecorder(Path(record_dir) / f"{job.task}-{job.seed}", screenshots=False)
+        # An episode re-run (after a kill or an error) starts from scratch: the earlier attempt's
+        # trajectory is kept beside as trajectory.attemptN.jsonl.
+        recorder = TrajectoryRecorder(Path(record_dir) / f"{job.task}-{job.seed}", screenshots=False,
+                                      replace=True)
     started = time.perf_counter()
     try:
         result = suite.run_episode(job.task, job.seed, agent, recorder=recorder,

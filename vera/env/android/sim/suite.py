@@ -5,6 +5,17 @@ An episode follows AndroidWorld's protocol: a fresh phone, the task's params fro
 if the agent sent ``status`` within the budget and the task's check passes. A malformed or impossible
 action is recorded in the step's ``info`` (``error`` with the reason), counts as a step and never
 ends the episode early.
+
+Besides ``act``, an agent may implement these optional hooks (`vera.agents.droid.SuiteDroid` does):
+
+- ``episode_info() -> dict``: fields for the trajectory's episode record (e.g. ``run_id``);
+- ``resume_episode(goal, recorded_steps) -> int``: with the ``resume`` agent option, bring the fresh
+  device to where the killed run left it and return the index of the next step (``recorded_steps`` are
+  the step records already in the trajectory being continued); step indices go on from there and the
+  budget is the task's, not a new one;
+- ``step_record() -> dict``: what the agent adds to the step just decided: ``candidates`` (the scored
+  candidates), ``info`` (merged into the step's info) and ``action`` (shown when no action came out);
+- ``action_result(error)``: the outcome of the step (None, or why it failed), before the next ``act``.
 """
 
 from __future__ import annotations
@@ -114,14 +125,24 @@ class SimDroidSuite:
         env.reset(go_home=True)
         if faults is not None:
             device.faults = faults
-        player = factory(instance, env, random.Random(seed), dict(agent_options or {}))
+        options = dict(agent_options or {})
+        player = factory(instance, env, random.Random(seed), options)
+        first, prior_errors = self._resume_point(player, agent, instance.goal, options, recorder)
         shots = recorder is not None and recorder.screenshots
-        if recorder is not None:
+        episode_info = dict(player.episode_info()) if hasattr(player, "episode_info") else {}
+        if recorder is not None and recorder.resuming:
+            recorder.resume_at(first, task=info.name, seed=seed,
+                               run_id=str(episode_info.get("run_id") or options["resume"]))
+        elif recorder is not None:
             recorder.start(env=self.name, task=info.name, seed=seed, goal=instance.goal, agent=agent,
-                           params=instance.params, max_steps=info.max_steps, groups=info.groups)
+                           params=instance.params, max_steps=info.max_steps, groups=info.groups,
+                           **episode_info, **({"first_step": first} if first else {}))
+        step_record = getattr(player, "step_record", None)
+        action_result = getattr(player, "action_result", None)
         done = False
-        errors = 0
-        for step in range(info.max_steps):
+        errors = prior_errors
+        result.steps = first
+        for step in range(first, info.max_steps):
             t0 = time.perf_counter()
             step_info: dict[str, Any] = {}
             try:
@@ -131,6 +152,7 @@ class SimDroidSuite:
                 state = State(pixels=None, forest=None, ui_elements=[], auxiliaries={})
             observation = observation_digest(state, device)
             action_record: Any = None
+            failure: str | None = None
             try:
                 raw = player.act(instance.goal, state)
                 action_record = raw.to_dict() if isinstance(raw, JSONAction) else raw
@@ -142,11 +164,19 @@ class SimDroidSuite:
                     step_info["goal_status"] = action.goal_status
             except Exception as exc:  # malformed or impossible: reported, counted, never fatal
                 errors += 1
-                step_info["error"] = f"{type(exc).__name__}: {exc}"
+                failure = step_info["error"] = f"{type(exc).__name__}: {exc}"
+            details = step_record() if step_record is not None else {}
+            if action_record is None and details.get("action") is not None:
+                action_record = details["action"]
+            for key, value in (details.get("info") or {}).items():
+                step_info.setdefault(key, value)
+            if action_result is not None:
+                action_result(failure)
             result.steps = step + 1
             if recorder is not None:
                 recorder.step(index=step, observation=observation, action=action_record, info=step_info,
-                              screenshot=state.pixels, duration_s=round(time.perf_counter() - t0, 6))
+                              candidates=details.get("candidates"), screenshot=state.pixels,
+                              duration_s=round(time.perf_counter() - t0, 6))
             if done:
                 break
         result.done = done
@@ -159,3 +189,17 @@ class SimDroidSuite:
             recorder.finish({"success": result.success, "done": done, "steps": result.steps,
                              "answer": answer, "action_errors": errors})
         return result
+
+    @staticmethod
+    def _resume_point(player: Any, agent: str, goal: str, options: dict[str, Any],
+                      recorder: TrajectoryRecorder | None) -> tuple[int, int]:
+        """(index of the first step to run, action errors already recorded) for a resumed run."""
+        if not options.get("resume"):
+            return 0, 0
+        resume = getattr(player, "resume_episode", None)
+        if resume is None:
+            raise ConfigError(f"agent {agent!r} cannot resume a run (--resume); run the episode again "
+                              "without it")
+        recorded = list(recorder.recorded_steps) if recorder is not None else []
+        first = int(resume(goal, recorded))
+        return first, sum(1 for r in recorded if (r.get("info") or {}).get("error"))
