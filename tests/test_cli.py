@@ -59,3 +59,18 @@ def test_bench_runs_a_benchmark_script() -> None:
     result = runner.invoke(app, ["bench", "uitree", "--nodes", "200", "--repeat", "1", "--json"])
     assert result.exit_code == 0, result.output
     assert last_json(result.output)["nodes"] >= 200
+
+
+def test_run_record_refuses_a_directory_holding_a_trajectory(tmp_path: Path) -> None:
+    from vera.trajectory import TrajectoryRecorder
+
+    TrajectoryRecorder(tmp_path).start(env="fake", task="Alpha", seed=0, goal="g", agent="scripted")
+    args = ["run", "--env", SUITE, "--task", "Alpha", "--agent", "scripted", "--record", str(tmp_path)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code != 0
+    assert "already holds a trajectory" in str(refused.exception) and "--overwrite" in str(refused.exception)
+    both = runner.invoke(app, [*args, "--overwrite", "--resume", "x"])
+    assert "pass one of them" in str(both.exception)
+    replaced = runner.invoke(app, [*args, "--overwrite", "--json"])
+    assert replaced.exit_code == 0, replaced.output
+    assert (tmp_path / "trajectory.attempt1.jsonl").is_file()

@@ -18,6 +18,7 @@ from vera.train.episodes import start_episode
 from vera.verifier.prompt import CompactPrompt
 
 EASY_TASK = "ClockStopWatchRunning"
+SMS_TASK, SMS_SEED = "SimpleSmsSend", 2  # the `make demo` episode: six steps with the shipped verifier
 
 
 class PreferScorer:
@@ -134,12 +135,190 @@ def _vera(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_run_killed_then_resumed(tmp_path, default_scorer):
-    db = tmp_path / "ck.sqlite"
-    common = ["run", "--env", "simdroid", "--agent", "vdroid", "--task", EASY_TASK, "--seed", "1",
-              "-o", f"checkpoint_db={db}"]
-    killed = _vera(*common, "-o", "run_id=cli1", "-o", "exit_after_steps=1", cwd=tmp_path)
+    """A real kill (the process exits 137 after two steps), then --resume into the same --record dir."""
+    from vera.trajectory import read_jsonl
+
+    db, rec = tmp_path / "ck.sqlite", tmp_path / "rec"
+    common = ["run", "--env", "simdroid", "--agent", "vdroid", "--task", SMS_TASK, "--seed", str(SMS_SEED),
+              "-o", f"checkpoint_db={db}", "--record", str(rec)]
+    killed = _vera(*common, "-o", "run_id=cli1", "-o", "exit_after_steps=2", cwd=tmp_path)
     assert killed.returncode == 137, killed.stderr[-2000:]
+    assert "vdroid step 2:" in killed.stderr  # streamed progress
+    assert [s["index"] for s in _steps(rec)] == [0, 1]
+    again = _vera(*common, cwd=tmp_path)  # the same directory without --resume: refused, nothing written
+    assert again.returncode == 2 and "already holds a trajectory (run 'cli1'" in again.stderr
+    assert "--resume RUN_ID" in again.stderr and len(read_jsonl(rec / "trajectory.jsonl")) == 3
     resumed = _vera(*common, "--resume", "cli1", "--json", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     outcome = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert outcome["success"] == 1.0 and "resuming run cli1" in resumed.stderr
+    assert "vdroid step 3:" in resumed.stderr and "vdroid step 1:" not in resumed.stderr
+    records = read_jsonl(rec / "trajectory.jsonl")
+    types = [r["type"] for r in records]
+    assert types[:3] == ["episode", "step", "step"] and types[3] == "resume" and types[-1] == "outcome"
+    steps = _steps(rec)
+    assert [s["index"] for s in steps] == list(range(outcome["steps"]))
+    assert outcome["steps"] == records[-1]["steps"] >= 4
+    for step in steps:
+        _assert_scored(step)
+    ts = [s["t"] for s in steps]
+    assert ts == sorted(ts)
+    finished = _vera(*common, "--resume", "cli1", cwd=tmp_path)
+    assert finished.returncode == 2 and "nothing left to resume" in finished.stderr
+
+
+# --- the SimDroid suite's vdroid: what every recorded step carries, kills and resumes ------------------
+
+
+def _steps(directory: Path) -> list[dict]:
+    from vera.trajectory import read_jsonl
+
+    return [r for r in read_jsonl(directory / "trajectory.jsonl") if r["type"] == "step"]
+
+
+def _assert_scored(step: dict) -> None:
+    """A vdroid step record: its scored candidates, best first, and the chosen one on top and done."""
+    scores = [c["score"] for c in step["candidates"]]
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+    assert step["info"]["chosen"] == step["candidates"][0]["text"]
+    assert step["info"]["n_candidates"] >= len(scores) and step["info"]["decision_ms"] > 0
+    chosen = json.loads(step["info"]["chosen"])
+    assert {k: step["action"].get(k) for k in chosen} == chosen  # the executed action adds clear_text
+
+
+class KilledHere(Exception):
+    """Stands for a kill: raised from the recorder, so it escapes the suite's step loop."""
+
+
+def _dying_recorder(directory: Path, at: int, after_record: bool):
+    from vera.trajectory import TrajectoryRecorder
+
+    class Dying(TrajectoryRecorder):
+        def step(self, *, index: int, **kwargs) -> None:
+            if index == at and not after_record:
+                raise KilledHere(index)
+            super().step(index=index, **kwargs)
+            if index == at and after_record:
+                raise KilledHere(index)
+
+    return Dying(directory, screenshots=False)
+
+
+@pytest.fixture(scope="module")
+def straight_sms(tmp_path_factory, default_scorer):
+    """The uninterrupted run every resumed one must reproduce."""
+    from vera.env.android.sim.suite import SimDroidSuite
+    from vera.trajectory import TrajectoryRecorder
+
+    directory = tmp_path_factory.mktemp("straight")
+    options = {"checkpoint_db": str(directory / "ck.sqlite"), "run_id": "straight", "progress": False}
+    result = SimDroidSuite().run_episode(SMS_TASK, SMS_SEED, "vdroid", agent_options=options,
+                                         recorder=TrajectoryRecorder(directory / "rec", screenshots=False))
+    assert result.success == 1.0 and result.steps >= 4
+    return _steps(directory / "rec")
+
+
+def test_suite_steps_carry_the_scored_candidates(straight_sms):
+    for step in straight_sms:
+        _assert_scored(step)
+        assert step["info"]["run_id"] == "straight" and "error" not in step["info"]
+    assert straight_sms[-1]["action"] == {"action_type": "status", "goal_status": "complete"}
+
+
+@pytest.mark.parametrize("after_record", [False, True], ids=["killed-before-recording", "killed-after-recording"])
+def test_suite_run_killed_mid_step_resumes_with_every_step_once(tmp_path, straight_sms, after_record):
+    """A kill while the graph waits in ``act`` for its action's outcome: the step was recorded or not."""
+    from vera.env.android.sim.suite import SimDroidSuite
+    from vera.trajectory import TrajectoryRecorder, read_jsonl
+
+    options = {"checkpoint_db": str(tmp_path / "ck.sqlite"), "run_id": "mid", "progress": False}
+    with pytest.raises(KilledHere):
+        SimDroidSuite().run_episode(SMS_TASK, SMS_SEED, "vdroid", agent_options=options,
+                                    recorder=_dying_recorder(tmp_path / "rec", 2, after_record))
+    assert len(_steps(tmp_path / "rec")) == (3 if after_record else 2)
+    resumed = SimDroidSuite().run_episode(
+        SMS_TASK, SMS_SEED, "vdroid", agent_options={**options, "resume": "mid"},
+        recorder=TrajectoryRecorder(tmp_path / "rec", screenshots=False, resume="mid"))
+    assert resumed.success == 1.0 and resumed.steps == len(straight_sms)
+    records = read_jsonl(tmp_path / "rec" / "trajectory.jsonl")
+    assert [r["type"] for r in records].count("episode") == 1
+    resume = next(r for r in records if r["type"] == "resume")
+    assert resume["run_id"] == "mid" and resume["step"] == (3 if after_record else 2)
+    steps = _steps(tmp_path / "rec")
+    assert [s["index"] for s in steps] == list(range(len(straight_sms)))
+    assert [s["action"] for s in steps] == [s["action"] for s in straight_sms]
+    for step in steps:
+        _assert_scored(step)
+    assert records[-1]["type"] == "outcome" and records[-1]["steps"] == len(straight_sms)
+
+
+class TapFailsOnceArmed(TapFailsOnce):
+    """Fails the first tap after the agent is built (the task's set-up taps nothing through it)."""
+
+    def __init__(self, device) -> None:
+        super().__init__(device)
+        self.failed = True  # disarmed until the agent factory arms it
+
+    def __setattr__(self, name, value) -> None:
+        if name in ("_device", "failed"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._device, name, value)
+
+
+def test_suite_feeds_a_failed_action_back_to_the_agent(tmp_path, default_scorer):
+    from vera.agents.droid import DroidAgent, graph_config, make_simdroid_agent, open_checkpointer
+    from vera.env.android.sim import agents
+    from vera.env.android.sim.suite import SimDroidSuite
+    from vera.trajectory import TrajectoryRecorder
+
+    class FlakySuite(SimDroidSuite):
+        def make_device(self, seed):
+            return TapFailsOnceArmed(super().make_device(seed))
+
+    def armed_vdroid(task, env, rng, options):
+        env.device.failed = False
+        return make_simdroid_agent(task, env, rng, options)
+
+    agents.register_agent("vdroid-flaky-tap", armed_vdroid)
+    db = tmp_path / "ck.sqlite"
+    options = {"checkpoint_db": str(db), "run_id": "flaky", "progress": False}
+    result = FlakySuite().run_episode(SMS_TASK, SMS_SEED, "vdroid-flaky-tap", agent_options=options,
+                                      recorder=TrajectoryRecorder(tmp_path / "rec", screenshots=False))
+    steps = _steps(tmp_path / "rec")
+    failed = [s for s in steps if s["info"].get("error")]
+    assert [s["info"]["error"] for s in failed] == ["DeviceError: tap timed out"]
+    _assert_scored(failed[0])
+    assert result.extra["action_errors"] == 1
+    checkpointer, conn = open_checkpointer(db)
+    try:
+        graph = DroidAgent(None, None).build_graph(checkpointer)
+        memory = graph.get_state(graph_config("flaky", 12)).values["memory"]
+    finally:
+        assert conn is not None
+        conn.close()
+    entry = memory[failed[0]["index"]]
+    assert entry["step"] == failed[0]["index"] + 1
+    assert entry["summary"] == "The action failed: DeviceError: tap timed out"
+
+
+def test_suite_records_an_unparseable_completion_kept_abstract(tmp_path):
+    from vera.agents.droid import ExternalIO, SuiteDroid
+    from vera.env.android.sim import agents
+    from vera.env.android.sim.suite import SimDroidSuite
+    from vera.trajectory import TrajectoryRecorder
+
+    def factory(task, env, rng, options):
+        policy = VDroidPolicy(PreferScorer("<name>", "status"), CompactPrompt(), fill_slots=False)
+        agent = DroidAgent(policy, ExternalIO(), llm=UnparseableLLM())
+        return SuiteDroid(agent, env, 3, checkpoint_db=None, run_id="abstract", resume=None)
+
+    agents.register_agent("vdroid-unparseable", factory)
+    result = SimDroidSuite().run_episode("ContactsAddContact", 0, "vdroid-unparseable",
+                                         recorder=TrajectoryRecorder(tmp_path, screenshots=False))
+    steps = _steps(tmp_path)
+    assert steps[0]["action"] == '{"action_type": "open_app", "app_name": "<name>"}'
+    assert steps[0]["info"]["error"].startswith("UnexecutableAction: abstract action")
+    assert "unparseable completion, abstract action kept" in steps[0]["info"]["notes"][0]
+    assert steps[0]["candidates"][0]["text"] == steps[0]["action"]
+    assert [s["index"] for s in steps] == list(range(result.steps)) and result.extra["action_errors"] >= 1

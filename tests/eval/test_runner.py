@@ -104,3 +104,39 @@ def test_parallel_workers_one_per_device(tmp_path: Path) -> None:
         _, _, serial, pid = line.split()
         pids_by_serial.setdefault(serial, set()).add(pid)
     assert all(len(pids) == 1 for pids in pids_by_serial.values())
+
+
+def test_recorded_vdroid_eval_steps_carry_scored_candidates(tmp_path: Path) -> None:
+    """`vera eval --agent vdroid --record`: each step of each trajectory has its scored candidates."""
+    from vera.env.android.sim.suite import SimDroidSuite
+
+    tasks = [t for t in SimDroidSuite().tasks() if t.name == "ClockStopWatchRunning"]
+    summary = run_eval(suite_name="simdroid", agent="vdroid", tasks=tasks, n_instances=1, out_dir=tmp_path,
+                       record=True, agent_options={"progress": False,
+                                                   "checkpoint_db": str(tmp_path / "ck.sqlite")})
+    assert summary["errors"] == 0
+    (trajectory,) = (tmp_path / "trajectories").glob("*/trajectory.jsonl")
+    records = read_jsonl(trajectory)
+    assert records[0]["type"] == "episode" and records[0]["run_id"].startswith("vdroid-")
+    steps = [r for r in records if r["type"] == "step"]
+    assert steps and [s["index"] for s in steps] == list(range(len(steps)))
+    for step in steps:
+        assert step["candidates"][0]["text"] == step["info"]["chosen"]
+        assert len(step["candidates"]) >= 2 and step["info"]["run_id"] == records[0]["run_id"]
+
+
+def test_a_rerun_episode_keeps_the_earlier_trajectory_beside(tmp_path: Path) -> None:
+    """An episode run again (its result lost in a kill, or an error retried) starts a fresh trajectory."""
+    from vera.env.android.sim.suite import SimDroidSuite
+
+    tasks = [t for t in SimDroidSuite().tasks() if t.name == "SystemBluetoothTurnOn"]
+    run_eval(suite_name="simdroid", agent="oracle", tasks=tasks, n_instances=1, out_dir=tmp_path, record=True)
+    (folder,) = (tmp_path / "trajectories").iterdir()
+    first = read_jsonl(folder / "trajectory.jsonl")
+    (tmp_path / "results.jsonl").unlink()  # as if killed before the result was written
+    summary = run_eval(suite_name="simdroid", agent="oracle", tasks=tasks, n_instances=1, out_dir=tmp_path,
+                       record=True)
+    assert summary["errors"] == 0 and summary["success_rate"] == 1.0
+    assert read_jsonl(folder / "trajectory.attempt1.jsonl") == first
+    second = read_jsonl(folder / "trajectory.jsonl")
+    assert [r["type"] for r in second].count("episode") == 1 and second[-1]["type"] == "outcome"
