@@ -112,3 +112,18 @@ def test_encoder_recipe_end_to_end_with_a_round(tmp_path, one_thread):
     loaded = EncoderVerifier.load(tmp_path / "head.safetensors")
     assert "p3_report" in loaded.read_metadata(tmp_path / "head.safetensors")
     assert len(loaded.score("Goal: turn wifi on", ["click switch 'Wi-Fi' #3", "navigate back"])) == 2
+
+
+def test_make_example_always_includes_status_and_the_last_action_again():
+    elements = [UIElement(text="Name", is_editable=True, bbox_pixels=BOX)] + [
+        UIElement(text=f"Item {i}", is_clickable=True, bbox_pixels=BOX) for i in range(30)]
+    cands = extract_candidates(elements, SlotValues(text=("Ann",)))
+    last = next(c for c in cands if c.kind == "click" and c.index == 17)
+    memory = [{"step": 1, "action": last.text, "summary": 'Clicked on the "Item 16" button.'}]
+    step = OracleStep("T", 0, 1, "Add Ann", memory, elements,
+                      JSONAction("input_text", index=0, text="Ann", clear_text=True))
+    for seed in range(5):  # whatever the sampling, both are there
+        ex = make_example(step, cands, VDroidPrompt(), negatives=3, rng=random.Random(seed))
+        assert ex is not None
+        assert any(n.startswith(last.text) for n in ex.negatives)
+        assert any(n.startswith('{"action_type": "status"') for n in ex.negatives)

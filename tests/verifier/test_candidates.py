@@ -177,3 +177,32 @@ def test_same_action_ignores_case_and_false_clear_text():
     assert same_action(JSONAction("input_text", text="Ann", index=1, clear_text=False),
                        JSONAction("input_text", text="ann", index=1))
     assert not same_action(JSONAction("click", index=1), JSONAction("long_press", index=1))
+
+
+def test_slot_values_cover_values_read_on_other_screens():
+    # "text.." in a goal was typed as "text." (one period)
+    assert "Remember to bring the charger." in extract_slot_values(
+        "Create a note with the following text: Remember to bring the charger.. Share it via SMS")
+    # a street address stays whole
+    assert "789 E Oak St, Phoenix AZ 85006" in extract_slot_values("The event is at 789 E Oak St, Phoenix AZ 85006.")
+    # a CSV note read earlier: its cells (and a cell's sentences) are values, its whole rows are not
+    note = "name,amount,note\nCoffee,$177.16,Paid by card. Reimbursable.\nDress,$258.78,Urgent"
+    values = slot_values_for("Log the reimbursable expenses", [], earlier_texts=[note]).text
+    assert {"Coffee", "Paid by card", "Dress"} <= set(values)
+    assert not any(v.startswith("Coffee,$177.16") for v in values)
+
+
+def test_answers_include_editor_text_and_two_attribute_rows():
+    editor = [UIElement(text="note.txt", bbox_pixels=BOX),
+              UIElement(text="Call me back.", is_editable=True, bbox_pixels=BOX)]
+    assert "Call me back." in slot_values_for("What is written in note.txt?", editor).answer
+    rows = []
+    for i, (title, date, priority) in enumerate([("A", "Oct 28", "High"), ("B", "Oct 28", "Low"),
+                                                 ("C", "Oct 27", "High"), ("D", "Oct 28", "High")]):
+        top = 100 * i
+        rows += [UIElement(content_description=f"{priority} priority", is_checkable=True,
+                           bbox_pixels=BoundingBox(0, 50, top, top + 100)),
+                 UIElement(text=title, resource_id="app:id/title", bbox_pixels=BoundingBox(60, 500, top + 20, top + 60)),
+                 UIElement(text=date, bbox_pixels=BoundingBox(60, 500, top + 50, top + 70))]
+    answers = slot_values_for("Which high priority tasks are due Oct 28?", rows).answer
+    assert "A, D" in answers  # high priority AND due Oct 28

@@ -11,7 +11,16 @@ import pytest
 import torch
 
 from vera.errors import ConfigError
-from vera.verifier.encoder import EncoderVerifier, lexical_features, split_context
+from vera.verifier.encoder import (
+    FEATURE_SETS,
+    EncoderVerifier,
+    HeadConfig,
+    VerifierHead,
+    cue_features,
+    lexical_features,
+    progress_features,
+    split_context,
+)
 from vera.verifier.scorer import PreferenceExample, Scorer, pairwise_accuracy
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -124,12 +133,56 @@ def test_text_forms_and_old_heads(tmp_path, verifier):
     assert normalize_text("'Wi-Fi' #3") == "'Wi-Fi'"
     assert split_candidate('{"action_type": "open_app", "app_name": "Clock"}')[1] is None
     assert split_candidate("click button 'Wi-Fi' #3", "on_target") == ("click button 'Wi-Fi' #3", None)
-    # a head saved before text forms existed keeps the form it was trained with
-    path = verifier.save(tmp_path / "old.safetensors")
+    # the value form: a typed value goes with the action, the field is the target (shared by all values)
+    assert split_candidate("type 'Ann' into input 'Name' (empty) #2", "value") == ("type 'Ann'",
+                                                                                  "input 'Name' (empty) #2")
+    assert split_candidate("type 'Ann' into input 'Name' (empty) #2", "quoted")[0] == "type"
+    assert split_candidate("click button 'Wi-Fi' #3", "value") == ("click button", "'Wi-Fi' #3")
+    # a head saved before text forms and feature sets existed keeps the ones it was trained with
+    torch.manual_seed(0)
+    old = EncoderVerifier(VerifierHead(HeadConfig(features="lexical", text_form="quoted")), verifier.embedder)
+    path = old.save(tmp_path / "old.safetensors")
     meta = EncoderVerifier.read_metadata(path)
     config = json.loads(meta["head_config"])
-    del config["text_form"]
-    state = {k: v.contiguous() for k, v in verifier.head.state_dict().items()}
+    del config["text_form"], config["features"]
+    state = {k: v.contiguous() for k, v in old.head.state_dict().items()}
     save_file(state, str(path), metadata={**meta, "head_config": json.dumps(config)})
-    assert EncoderVerifier.load(path, embedder=verifier.embedder).head.config.text_form == "on_target"
-    assert verifier.head.config.text_form == "quoted"
+    loaded = EncoderVerifier.load(path, embedder=verifier.embedder)
+    assert (loaded.head.config.text_form, loaded.head.config.features) == ("on_target", "lexical")
+    assert len(loaded.score("Goal: a\nScreen: b", ["click button 'b' #1", "navigate back"])) == 2
+    assert (verifier.head.config.text_form, verifier.head.config.features) == ("value", "progress")
+    # a head from a newer vera (an unknown setting) gives a clear error, not a shape mismatch
+    save_file(state, str(path), metadata={**meta, "head_config": json.dumps({**config, "features": "lexical",
+                                                                             "future_knob": 1})})
+    with pytest.raises(ConfigError, match="does not know"):
+        EncoderVerifier.load(path, embedder=verifier.embedder)
+    with pytest.raises(ConfigError, match="features must be one of"):
+        VerifierHead(HeadConfig(features="nope"))
+
+
+def test_progress_features():
+    context = ('Goal: Add contact "Ann Lee" with phone 555-1234\n'
+               'Done: Opened Contacts | Clicked on the "Add" button | '
+               'Typed "Ann Lee" into the "Name" field, indicating the input was accepted\n'
+               "Screen: App: contacts\n<input id=2>Ann Lee</input>\n<button id=5>Save</button>")
+    cands = ["type 'Ann Lee' into input 'Name' holding 'Ann Lee' #2", "type '555-1234' into input 'Phone' (empty) #3",
+             "click button 'Add' #5", "click button 'Save' #6", "status complete: the task is done"]
+    feats = progress_features(split_context(context), cands)
+    assert feats.shape == (5, 16)
+    typed_before, holds, empty, repeats, same_as_last = (feats[:, i] for i in range(5))
+    assert typed_before.tolist() == [1, 0, 0, 0, 0] and holds.tolist() == [1, 0, 0, 0, 0]
+    assert empty.tolist() == [0, 1, 0, 0, 0] and same_as_last.tolist() == [1, 0, 0, 0, 0]
+    assert repeats[2] > 0 and repeats[3] == 0  # "Add" was clicked before, "Save" was not
+    status = feats[4]
+    assert status[6] == 1 and 0 < status[7] < 1  # status: some of the goal's values typed, not all
+    assert status[10] == 1  # the last step typed (nothing saved since)
+    assert feats[:4, 6:13].abs().sum() == 0  # the status-only columns are zero for other candidates
+    # nothing done yet: the "start" column is set, no history-derived cue is
+    fresh = progress_features(split_context("Goal: x\nDone: nothing yet\nScreen: s"), cands)
+    assert fresh[:, 15].tolist() == [1] * 5 and fresh[:, [0, 3, 4, 5]].abs().sum() == 0
+    assert cue_features(split_context(context), cands).shape == (5, FEATURE_SETS["progress"])
+    assert cue_features(split_context(context), cands, "lexical").shape == (5, FEATURE_SETS["lexical"])
+    # hyphenated words also match joined: a goal's "wifi" finds "Wi-Fi"
+    joined = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"], joined=True)
+    plain = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"])
+    assert joined[0, 0] > 0 and plain[0, 0] == 0

@@ -79,3 +79,23 @@ def test_score_many_prefers_batch_method():
 def test_preference_example_needs_negatives():
     with pytest.raises(ValueError, match="negative"):
         PreferenceExample("c", "a", ())
+
+
+def test_listwise_step_reports_top1_and_learns():
+    from vera.verifier.scorer import listwise_loss, top1_accuracy
+
+    # uniform scores over 4 candidates: cross-entropy log 4
+    assert float(listwise_loss(torch.zeros(4))) == pytest.approx(math.log(4.0))
+    scorer = BagOfWords()
+    examples = [PreferenceExample("goal: open the clock", "open clock", ("back", "home", "wait")),
+                PreferenceExample("goal: open contacts", "open contacts", ("wait", "back"))]
+    optimizer = torch.optim.SGD(scorer.trainable_parameters(), lr=0.5)
+    first = preference_step(scorer, examples, optimizer, loss="listwise")
+    # pairwise log 2 plus the mean of log 4 and log 3
+    assert first["loss"] == pytest.approx(math.log(2.0) + (math.log(4.0) + math.log(3.0)) / 2)
+    assert first["top1_accuracy"] == 0.0  # ties are not wins
+    for _ in range(30):
+        preference_step(scorer, examples, optimizer, loss="listwise")
+    assert top1_accuracy(scorer, examples) == 1.0
+    with pytest.raises(ValueError, match="loss must be one of"):
+        preference_step(scorer, examples, optimizer, loss="nope")

@@ -43,6 +43,8 @@ def verifier(
     negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 12,
     lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
     margin: Annotated[float, typer.Option(help="Bradley-Terry margin.")] = 0.0,
+    loss: Annotated[str, typer.Option(help="pairwise (Bradley-Terry) or listwise (softmax over the state's "
+                                           "sampled candidates, plus Bradley-Terry).")] = "pairwise",
     batch_size: Annotated[int, typer.Option(help="States per optimizer step.")] = 16,
     seed: Annotated[int, typer.Option(help="Training seed (init, shuffles, negatives).")] = 0,
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
@@ -57,7 +59,10 @@ def verifier(
     ckpt = checkpoint_dir or out.parent / f"{out.stem}-p3-checkpoints"
     if fresh and ckpt.exists():
         shutil.rmtree(ckpt)
-    config = P3Config(lr=lr, epochs=epochs, batch_size=batch_size, margin=margin, negatives=negatives, seed=seed)
+    if loss not in ("pairwise", "listwise"):
+        raise typer.BadParameter(f"--loss must be pairwise or listwise, got {loss!r}")
+    config = P3Config(lr=lr, epochs=epochs, batch_size=batch_size, margin=margin, negatives=negatives, seed=seed,
+                      loss=loss)
     run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
                    rounds=rounds, round_epochs=round_epochs, round_seeds=round_seeds, round_sample=round_sample,
                    round_success=round_success, final_success=final_success, lora_r=lora_r,

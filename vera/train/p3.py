@@ -33,7 +33,13 @@ from vera.memory.working import RuleSummarizer, StepOutcome, WorkingMemory
 from vera.train.episodes import OracleStep, action_candidate, oracle_actions, start_episode, walk_oracle
 from vera.verifier.candidates import Candidate, find_candidate, same_action
 from vera.verifier.prompt import PromptStyle
-from vera.verifier.scorer import PreferenceExample, TrainableScorer, pairwise_accuracy, preference_step
+from vera.verifier.scorer import (
+    PreferenceExample,
+    TrainableScorer,
+    pairwise_accuracy,
+    preference_step,
+    top1_accuracy,
+)
 
 
 # --- pairs -------------------------------------------------------------------------------------------
@@ -51,15 +57,22 @@ def _hardness(candidate: Candidate, positive: Candidate) -> int:
 
 def make_example(step: OracleStep, candidates: list[Candidate], style: PromptStyle, negatives: int,
                  rng: random.Random, hard: Sequence[str] = ()) -> PreferenceExample | None:
-    """One P3 example for a state, or None when the oracle's action is not among the candidates."""
+    """One P3 example for a state, or None when the oracle's action is not among the candidates.
+
+    Always among the negatives: ``status complete`` (stopping early), the last executed action again
+    (loops) and the `hard` texts (an agent's departures); then the hardest of the rest, then random ones.
+    """
     positive = find_candidate(candidates, step.action)
     if positive is None:
         return None
     others = [c for c in candidates if c.text != positive.text and style.action(c) != style.action(positive)]
     if not others:
         return None
-    forced = [c for c in others if c.text in set(hard)]
-    pool = [c for c in others if c.text not in set(hard)]
+    repeat = {step.memory[-1].get("action")} if step.memory else set()  # "do the last action again"
+    forced_texts = set(hard) | repeat
+    forced = [c for c in others if c.text in forced_texts or c.kind == T.STATUS]
+    forced_ids = {c.text for c in forced}
+    pool = [c for c in others if c.text not in forced_ids]
     rng.shuffle(pool)
     pool.sort(key=lambda c: _hardness(c, positive))
     n_hard = max(1, negatives // 2)
@@ -103,6 +116,7 @@ class P3Config:
     seed: int = 0
     save_every: int = 25
     weight_decay: float = 0.0
+    loss: str = "pairwise"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,10 +222,11 @@ class P3Trainer:
             random.Random(self.config.seed * 100_003 + epoch).shuffle(order)
             batch = [examples[i] for i in order[offset * bs:(offset + 1) * bs]]
             train_step = getattr(self.scorer, "train_step", None)
+            extra = {"loss": self.config.loss} if self.config.loss != "pairwise" else {}
             if callable(train_step):  # the scorer's own step (e.g. dropout on, batched embedding)
-                stats = train_step(batch, self.optimizer, margin=self.config.margin)
+                stats = train_step(batch, self.optimizer, margin=self.config.margin, **extra)
             else:
-                stats = preference_step(self.scorer, batch, self.optimizer, margin=self.config.margin)
+                stats = preference_step(self.scorer, batch, self.optimizer, margin=self.config.margin, **extra)
             self.step += 1
             losses.append(stats["loss"])
             accs.append(stats["pair_accuracy"])
@@ -231,6 +246,11 @@ class P3Trainer:
 def evaluate_pairs(scorer: TrainableScorer, examples: Sequence[PreferenceExample]) -> float:
     with torch.no_grad():
         return pairwise_accuracy(scorer, examples)
+
+
+def evaluate_top1(scorer: TrainableScorer, examples: Sequence[PreferenceExample]) -> float:
+    with torch.no_grad():
+        return top1_accuracy(scorer, examples)
 
 
 # --- joint annotation rounds ------------------------------------------------------------------------
@@ -498,10 +518,16 @@ class TrainRun:
                 "heldout_seeds_train_tasks": round(evaluate_pairs(scorer, eval_train), 4),
                 "heldout_tasks": round(evaluate_pairs(scorer, eval_heldout), 4),
             },
+            "top1_accuracy": {  # the oracle's action ranked above all the sampled negatives
+                "train": round(evaluate_top1(scorer, base[:400]), 4),
+                "heldout_seeds_train_tasks": round(evaluate_top1(scorer, eval_train), 4),
+                "heldout_tasks": round(evaluate_top1(scorer, eval_heldout), 4),
+            },
             "rounds": rounds_report,
             "success_train_tasks_final": final_train,
         }
-        meta = {"p3_report": json.dumps({k: report[k] for k in ("pair_accuracy", "steps", "train_pairs")})}
+        meta = {"p3_report": json.dumps({k: report[k] for k in ("pair_accuracy", "top1_accuracy", "steps",
+                                                                 "train_pairs")})}
         trainable.save(Path(out), meta)
         report["out"] = str(out)
         self.log(f"saved {out}")

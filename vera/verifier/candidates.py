@@ -119,6 +119,9 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 _FILE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.[A-Za-z0-9]{1,5}\b")
+_ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Z0-9][\w.'-]*\s+){1,5}?(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive|Ln|"
+                      r"Lane|Way|Ct|Court|Pl|Place|Pkwy|Hwy|Sq|Ter)\.?(?:,?\s+[A-Z][\w.'-]*){0,4},?\s+[A-Z]{2}"
+                      r"\s+\d{5}(?:-\d{4})?\b")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\b|\b\d{1,2}\s?[AaPp][Mm]\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -144,6 +147,8 @@ _STOPWORDS = frozenset(
     "create set go make new delete remove what which who how when where please tap click use find app "
     "i my me you your".split())
 _MAX_VALUES = 48
+_MAX_EARLIER = 72  # values per text read on an earlier screen
+_CSV_ROW = re.compile(r"[^,\s],[^,\s].*,[^\s]")  # two commas without spaces: a CSV row, not a value
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.IGNORECASE)
 _MAX_SHOWN = 8  # screen texts offered to text slots
 _MAX_EDITS = 12  # values tried as an added line or header of a field's text
@@ -157,9 +162,12 @@ def _add(values: list[str], seen: set[str], value: str, *, verbatim: bool = Fals
     """Add a cleaned value once; stop words only when the user quoted them (``verbatim``). A sentence
     keeps its final punctuation as a second value ("Call me." and "Call me")."""
     raw = value.strip().rstrip(",;:").strip()
-    if not verbatim and raw[-1:] in (".", "!", "?") and len(raw.split()) >= 3 and raw.lower() not in seen:
-        seen.add(raw.lower())
-        values.append(raw)
+    if not verbatim and raw[-1:] in (".", "!", "?") and len(raw.split()) >= 3:
+        single = raw.rstrip(".!?") + raw[-1]  # "Call me.." was typed as "Call me."
+        for variant in dict.fromkeys((raw, single)):
+            if variant.lower() not in seen:
+                seen.add(variant.lower())
+                values.append(variant)
     value = value.strip() if verbatim else _clean(value)
     key = value.lower()
     if not value or key in seen or len(value) > 200:
@@ -183,7 +191,7 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
     seen: set[str] = set()
     for match in _QUOTED.finditer(text):
         _add(values, seen, match.group(1) or match.group(2) or "", verbatim=True)
-    for pattern in (_EMAIL, _URL, _PHONE, _WORD_DATE, _ISO_DATE, _TIME, _FILE):
+    for pattern in (_EMAIL, _URL, _ADDRESS, _PHONE, _WORD_DATE, _ISO_DATE, _TIME, _FILE):
         for match in pattern.finditer(text):
             _add(values, seen, match.group(0))
     for keyword in _KEYWORD.finditer(text):
@@ -203,6 +211,8 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
         segment = _KEY_PREFIX.sub("", segment.strip())
         if segment and segment != text.strip() and len(segment.split()) <= 6:
             _add(values, seen, segment)
+            for sentence in _SENTENCE_SPLIT.split(segment)[:-1]:  # a cell "Paid by card. Reimbursable."
+                _add(values, seen, sentence)
     for match in _CAPITALIZED.finditer(text):  # free text at the end: "... of the note Happy birthday!"
         before = text[:match.start()].rstrip()
         tail = text[match.start():].strip()
@@ -234,6 +244,9 @@ def screen_values(elements: Sequence[UIElement], *, limit: int = _MAX_VALUES) ->
         for raw in (element.text, element.content_description):
             if raw:
                 _add(values, seen, raw)
+    for element in elements:  # a note open in an editor: its text is the answer to "what is written"
+        if element.is_editable and not is_keyboard(element) and element.text:
+            _add(values, seen, element.text)
     for answer in list_answers(elements):
         _add(values, seen, answer)
     for element in elements:
@@ -290,6 +303,9 @@ def list_answers(elements: Sequence[UIElement], max_items: int = 12) -> list[str
         subsets = [rows for rows in attributes.values() if 0 < len(rows) < len(items)]
         subsets += [rows & state for rows in [*attributes.values(), set(range(len(items)))]
                     for state in checked.values() if rows & state]
+        partial = [rows for rows in attributes.values() if 1 < len(rows) < len(items)]
+        subsets += [a & b for i, a in enumerate(partial) for b in partial[i + 1:]  # two attributes at once
+                    if a & b and a & b != a and a & b != b]
         for rows in subsets:
             answers.append(", ".join(items[i].text or "" for i in sorted(rows)))
     return list(dict.fromkeys(answers))
@@ -326,8 +342,9 @@ def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterabl
     """The default (no-LLM) slot values: text from the goal (and from texts read on earlier screens),
     answers from the screen and the goal."""
     goal_values = extract_slot_values(goal)
-    for text in earlier_texts:
-        goal_values += [v for v in extract_slot_values(text, limit=64) if v not in goal_values]
+    for text in earlier_texts:  # whole CSV rows ("a,$1.00,b") are never typed; their cells are
+        found = [v for v in extract_slot_values(text, limit=160) if not _CSV_ROW.search(v)]
+        goal_values += [v for v in found[:_MAX_EARLIER] if v not in goal_values]
     apps = list(dict.fromkeys([*app_names, *launcher_app_names(elements)]))
     counts = [str(n) for n in range(11)] if _HOW_MANY.search(goal) else []
     answers = list(dict.fromkeys([*screen_values(elements), *counts, *goal_values]))

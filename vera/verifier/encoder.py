@@ -133,8 +133,12 @@ def split_context(context: str, max_segments: int = 160) -> list[str]:
 #   quoted:    also "click button 'Wi-Fi' #3" -> ("click button", "'Wi-Fi'") (first quote starts the
 #              target, unless the text is JSON), and "#N" ids stripped, so a label shares one cache
 #              entry across click, long press, input and answer candidates and across steps.
-TEXT_FORMS = ("on_target", "quoted")
-_ID_PATTERNS = {"on_target": _INDEX, "quoted": re.compile(r'"index":\s*\d+|\bid=\d+|#\d+')}
+#   value:     as quoted, but a typed value goes with the action and the field is the target:
+#              "type 'Ann' into input 'Name' (empty)" -> ("type 'Ann'", "input 'Name' (empty)"), so a form
+#              with F fields and V values costs V + F encodes, not V x F.
+TEXT_FORMS = ("on_target", "quoted", "value")
+_QUOTED_IDS = re.compile(r'"index":\s*\d+|\bid=\d+|#\d+')
+_ID_PATTERNS = {"on_target": _INDEX, "quoted": _QUOTED_IDS, "value": _QUOTED_IDS}
 _FIRST_QUOTE = re.compile(r"['\"]")
 
 
@@ -152,7 +156,11 @@ def split_candidate(candidate: str, form: str = "quoted") -> tuple[str, str | No
     action, sep, target = candidate.partition(" on <")
     if sep:
         return action, "<" + target
-    if form == "quoted" and not candidate.lstrip().startswith("{"):
+    if form == "value" and candidate.startswith("type '"):
+        value, into, field_part = candidate.rpartition("' into ")
+        if into:
+            return value + "'", field_part
+    if form in ("quoted", "value") and not candidate.lstrip().startswith("{"):
         quote = _FIRST_QUOTE.search(candidate)
         if quote and quote.start() > 0:
             return candidate[:quote.start()].rstrip(), candidate[quote.start():]
@@ -163,6 +171,15 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(_INDEX.sub(" ", text.lower())) if w not in _STOP}
 
 
+_HYPHENATED = re.compile(r"\b([a-z0-9]+)-([a-z0-9]+)\b")
+
+
+def _words_joined(text: str) -> set[str]:
+    """`_words` plus hyphenated words joined ("Wi-Fi" also gives "wifi", matching a goal's "wifi")."""
+    lower = text.lower()
+    return _words(lower) | {a + b for a, b in _HYPHENATED.findall(lower)}
+
+
 def _quoted(text: str) -> list[str]:
     return [(a or b).lower() for a, b in _QUOTED.findall(text)]
 
@@ -170,7 +187,7 @@ def _quoted(text: str) -> list[str]:
 N_LEXICAL = 15
 
 
-def lexical_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+def lexical_features(segments: Sequence[str], candidates: Sequence[str], joined: bool = False) -> Tensor:
     """[N, 15] overlap features of each candidate's distinctive words with the context.
 
     A word is distinctive when it occurs in at most half of the candidates (so element labels and slot
@@ -178,13 +195,14 @@ def lexical_features(segments: Sequence[str], candidates: Sequence[str]) -> Tens
     first four segments (goal, then history in vera's prompts) and an overlap-weighted profile of the
     segment positions tell the head *where* the candidate is mentioned (asked for vs already done).
     """
-    cand_words = [_words(c) for c in candidates]
+    words = _words_joined if joined else _words
+    cand_words = [words(c) for c in candidates]
     df: dict[str, int] = {}
     for ws in cand_words:
         for w in ws:
             df[w] = df.get(w, 0) + 1
     limit = max(1, len(candidates) // 2)
-    seg_words = [_words(s) for s in segments]
+    seg_words = [words(s) for s in segments]
     all_words = set().union(*seg_words) if seg_words else set()
     first = seg_words[0] if seg_words else set()
     context_lower = "\n".join(segments).lower()
@@ -209,13 +227,144 @@ def lexical_features(segments: Sequence[str], candidates: Sequence[str]) -> Tens
     return torch.tensor(rows, dtype=torch.float32)
 
 
+# --- progress features (feature set "progress") ---------------------------------------------------------
+# What the history and the screen say about each candidate: is its value already typed or shown, was
+# this exact action done before (or just now, to no effect), and, for ``status complete``, how much of
+# the goal's salient values has been entered or is visible. They are read from the context text the
+# `CompactPrompt` writes ("Goal: ...", "Done: summary | summary ...", "Screen: ...") and the candidates'
+# short texts; other prompt styles simply give zeros for the parts they lack.
+N_PROGRESS = 16
+_TYPED = re.compile(r'^Typed "(.*)" into the "(.*)" field')
+_CLICKED = re.compile(r'^(?:Clicked on|Long-pressed on) the "(.*)" (?:button|element)')
+_ANSWERED = re.compile(r'^Answered "(.*)"')
+_CAND_TYPE = re.compile(r"^type '(.*)' into (?:input '.*?' )?(?:holding '(.*)'|\(empty\))?", re.DOTALL)
+_CAND_LABEL = re.compile(r"^(click|long press|scroll \w+|clear text of) \w+ '(.*?)'(?= holding '| \(empty\)| #|$)",
+                         re.DOTALL)
+_NO_CHANGE = "the screen did not change"
+
+
+@dataclass(frozen=True)
+class ContextFacts:
+    """The parts of a compact context the progress features read."""
+
+    goal: str
+    history: tuple[str, ...]
+    screen: str
+    typed: frozenset[str]
+    clicked: tuple[str, ...]
+    answered: bool
+
+    @property
+    def last(self) -> str:
+        return self.history[-1] if self.history else ""
+
+
+def context_facts(segments: Sequence[str]) -> ContextFacts:
+    """Goal, history items (oldest first) and screen text of a context split by `split_context`."""
+    goal = segments[0].removeprefix("Goal:").strip() if segments else ""
+    history: list[str] = []
+    screen_at = len(segments)
+    for i, seg in enumerate(segments[1:], start=1):
+        if seg.startswith("Screen:"):
+            screen_at = i
+            break
+        item = seg.removeprefix("Done:").strip()
+        if item and item != "nothing yet":
+            history.append(item)
+    screen = "\n".join(segments[screen_at:]).lower()
+    typed = frozenset(m.group(1).strip().lower() for h in history if (m := _TYPED.match(h)))
+    clicked = tuple(m.group(1).strip().lower() for h in history if (m := _CLICKED.match(h)))
+    answered = any(_ANSWERED.match(h) for h in history)
+    return ContextFacts(goal, tuple(history), screen, typed, clicked, answered)
+
+
+def _goal_values(goal: str) -> list[str]:
+    """The goal's salient values: its most specific slot values (quoted strings, numbers, names...)."""
+    from vera.verifier.candidates import extract_slot_values
+
+    return [v.lower() for v in extract_slot_values(goal, limit=6) if len(v) >= 2]
+
+
+def _typed_matches(value: str, typed: frozenset[str]) -> bool:
+    return any(value == t or (len(value) >= 3 and value in t) for t in typed)
+
+
+def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+    """[N, N_PROGRESS] progress cues of each candidate (see the section comment)."""
+    facts = context_facts(segments)
+    n_steps = len(facts.history)
+    last = facts.last
+    last_no_change = float(_NO_CHANGE in last)
+    last_typed = float(bool(_TYPED.match(last)))
+    goal_values = _goal_values(facts.goal)
+    typed_share = (sum(_typed_matches(v, facts.typed) for v in goal_values) / len(goal_values)
+                   if goal_values else 0.0)
+    shown_share = sum(v in facts.screen for v in goal_values) / len(goal_values) if goal_values else 0.0
+    since_type = next((i for i, h in enumerate(reversed(facts.history)) if _TYPED.match(h)), None)
+    clicked_after_type = float(since_type is not None and since_type > 0)
+    rows = []
+    for cand in candidates:
+        is_status = float(cand.startswith("status complete"))
+        typed_before = holds = empty = 0.0
+        repeat_count = 0
+        same_as_last = 0.0
+        typing = _CAND_TYPE.match(cand)
+        if typing:
+            value = typing.group(1).strip().lower()
+            typed_before = float(value in facts.typed)
+            holding = (typing.group(2) or "").strip().lower()
+            holds = float(bool(value) and (value[:60] == holding or value[:60] in holding))
+            empty = float(cand.rstrip().endswith("(empty)") or "(empty) #" in cand)
+            same_as_last = float(bool(re.match(r'Typed "' + re.escape(typing.group(1).strip()) + '"', last)))
+        else:
+            labelled = _CAND_LABEL.match(cand)
+            if labelled:
+                verb, label = labelled.group(1), labelled.group(2).strip().lower()
+                repeat_count = sum(c == label for c in facts.clicked) if verb in ("click", "long press") else 0
+                last_lower = last.lower()
+                if verb == "click":
+                    same_as_last = float(last_lower.startswith(f'clicked on the "{label}"'))
+                elif verb == "long press":
+                    same_as_last = float(last_lower.startswith(f'long-pressed on the "{label}"'))
+                elif verb.startswith("scroll"):
+                    same_as_last = float(last_lower.startswith(f'scrolled the "{label}"')
+                                         and verb.split()[-1] in last_lower)
+        is_answer = float(cand.startswith("answer '"))
+        rows.append([
+            typed_before, holds, empty, min(repeat_count, 3) / 3.0, same_as_last, same_as_last * last_no_change,
+            is_status, is_status * typed_share, is_status * shown_share, is_status * min(n_steps, 20) / 20.0,
+            is_status * last_typed, is_status * float(facts.answered), is_status * clicked_after_type,
+            is_answer * float(facts.answered), min(n_steps, 20) / 20.0, float(n_steps == 0),
+        ])
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_PROGRESS)
+
+
+# Feature sets (saved in the head's config; heads saved before the key existed used "lexical"):
+#   lexical:  the 15 lexical overlap features;
+#   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features.
+FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS}
+
+
+def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set: str = "progress") -> Tensor:
+    """The head's non-embedding inputs for a feature set: [N, FEATURE_SETS[feature_set]]."""
+    if feature_set == "lexical":
+        return lexical_features(segments, candidates)
+    return torch.cat([lexical_features(segments, candidates, joined=True),
+                      progress_features(segments, candidates)], dim=-1)
+
+
 @dataclass(frozen=True)
 class HeadConfig:
     embed_dim: int = EMBED_DIM
     hidden: int = 256
     heads: int = 4
     dropout: float = 0.1
-    text_form: str = "quoted"
+    text_form: str = "value"
+    features: str = "progress"
+
+    @property
+    def n_cues(self) -> int:
+        return FEATURE_SETS[self.features] + VerifierHead.N_SEMANTIC
 
 
 class VerifierHead(nn.Module):
@@ -232,6 +381,9 @@ class VerifierHead(nn.Module):
             raise ConfigError("hidden must be divisible by heads")
         if config.text_form not in TEXT_FORMS:
             raise ConfigError(f"text_form must be one of {TEXT_FORMS}, got {config.text_form!r}")
+        if config.features not in FEATURE_SETS:
+            raise ConfigError(f"features must be one of {sorted(FEATURE_SETS)}, got {config.features!r}; "
+                              "a newer vera saved this head, or the file is damaged")
         self.q = nn.Linear(d, h)
         self.k = nn.Linear(d, h)
         self.v = nn.Linear(d, h)
@@ -239,9 +391,9 @@ class VerifierHead(nn.Module):
         self.global_query = nn.Parameter(torch.randn(config.heads, h // config.heads) * 0.1)
         self.cand = nn.Linear(d, h)
         self.target = nn.Linear(d, h, bias=False)
-        self.wide = nn.Linear(N_LEXICAL + self.N_SEMANTIC, 1)  # direct path: learns the obvious cues fast
+        self.wide = nn.Linear(config.n_cues, 1)  # direct path: learns the obvious cues fast
         self.mlp = nn.Sequential(
-            nn.Dropout(config.dropout), nn.Linear(5 * h + N_LEXICAL + self.N_SEMANTIC, h), nn.GELU(), nn.Dropout(config.dropout),
+            nn.Dropout(config.dropout), nn.Linear(5 * h + config.n_cues, h), nn.GELU(), nn.Dropout(config.dropout),
             nn.Linear(h, h // 2), nn.GELU(), nn.Linear(h // 2, 1),
         )
         with torch.no_grad():  # start close to the wide path, so the cues shape the early steps
@@ -254,7 +406,7 @@ class VerifierHead(nn.Module):
         return torch.stack([(i == 0).float(), (i == 1).float(), i / max(n - 1, 1), (i == n - 1).float()], -1)
 
     def forward(self, segments: Tensor, actions: Tensor, targets: Tensor, lexical: Tensor) -> Tensor:
-        """segments [S, D], actions [N, D], targets [N, D] (zero rows: no target), lexical [N, N_LEXICAL]
+        """segments [S, D], actions [N, D], targets [N, D] (zero rows: no target), lexical [N, FEATURE_SETS[features]]
         -> scores [N]."""
         heads, h = self.config.heads, self.config.hidden
         candidates = torch.nn.functional.normalize(actions + targets, dim=-1)
@@ -280,9 +432,12 @@ class VerifierHead(nn.Module):
 class EncoderVerifier:
     """MiniLM embeddings + `VerifierHead`: implements `Scorer` and `TrainableScorer`."""
 
+    CUE_CACHE_SIZE = 8192
+
     def __init__(self, head: VerifierHead | None = None, embedder: TextEmbedder | None = None,
                  seed: int = 0, num_threads: int | None = 1) -> None:
         self.num_threads = num_threads
+        self._cue_cache: OrderedDict[tuple[str, tuple[str, ...]], Tensor] = OrderedDict()
         if head is None:
             torch.manual_seed(seed)
             head = VerifierHead()
@@ -305,7 +460,24 @@ class EncoderVerifier:
         has_target = [split_candidate(c, self.head.config.text_form)[1] is not None for c in candidates]
         if any(has_target):
             tgt[torch.tensor(has_target)] = embedded[len(segments) + len(actions):]
-        return seg, act, tgt, lexical_features(split_context(context), candidates)
+        return seg, act, tgt, self._cues(context, candidates)
+
+    def _cues(self, context: str, candidates: Sequence[str]) -> Tensor:
+        """Cue features; cached while training (the same states recur every epoch)."""
+        if not self.head.training:
+            return cue_features(split_context(context), candidates, self.head.config.features)
+        key = (context, tuple(candidates))
+        found = self._cue_cache.get(key)
+        if found is None:
+            found = cue_features(split_context(context), candidates, self.head.config.features)
+            self._cue_cache[key] = found
+            while len(self._cue_cache) > self.CUE_CACHE_SIZE:
+                self._cue_cache.popitem(last=False)
+        return found
+
+    def clear_cache(self) -> None:
+        """Drop the training-time cue cache (embeddings stay: the encoder is frozen)."""
+        self._cue_cache.clear()
 
     def score_tensor(self, context: str, candidates: list[str]) -> Tensor:
         if not candidates:
@@ -342,15 +514,15 @@ class EncoderVerifier:
                                   {"params": wide, "lr": lr * wide_lr_scale, "weight_decay": 0.0}], lr=lr)
 
     def train_step(self, examples: Sequence[PreferenceExample], optimizer: torch.optim.Optimizer,
-                   margin: float = 0.0) -> dict[str, Any]:
-        """One Bradley-Terry step (loss = -log sigmoid(s+ - s- - margin)); returns loss and pair accuracy."""
+                   margin: float = 0.0, loss: str = "pairwise") -> dict[str, Any]:
+        """One training step (`preference_step`: Bradley-Terry, optionally plus listwise); returns stats."""
         with torch_threads(self.num_threads):
             self.embedder.embed([t for ex in examples for group in self._texts(ex.context, [ex.positive, *ex.negatives])
                                  for t in group])
         self.head.train()
         try:
             with torch_threads(self.num_threads):
-                return preference_step(self, examples, optimizer, margin=margin)
+                return preference_step(self, examples, optimizer, margin=margin, loss=loss)
         finally:
             self.head.eval()
 
@@ -388,6 +560,11 @@ class EncoderVerifier:
             raise ConfigError(f"{str(path)!r} is not an encoder verifier head (metadata {meta.get('vera')!r})")
         config = json.loads(meta["head_config"])
         config.setdefault("text_form", "on_target")  # heads saved before text forms existed
+        config.setdefault("features", "lexical")  # heads saved before progress features existed
+        known = {f for f in HeadConfig.__dataclass_fields__}
+        if set(config) - known:
+            raise ConfigError(f"{str(path)!r} has head settings this vera does not know "
+                              f"({sorted(set(config) - known)}); update vera or retrain the head")
         head = VerifierHead(HeadConfig(**config))
         head.load_state_dict(load_file(str(path)))
         return cls(head, embedder, num_threads=num_threads)

@@ -92,7 +92,7 @@ class VDroidPrompt:
 class CompactPrompt:
     """Goal, history and screen in a few lines, for the embedded encoder verifier."""
 
-    max_history: int = 8
+    max_history: int = 24
     name: str = "compact"
 
     def history(self, memory: WorkingMemory) -> list[str]:

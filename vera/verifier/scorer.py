@@ -73,28 +73,57 @@ def pairwise_loss(positive: Tensor, negative: Tensor, margin: float = 0.0) -> Te
     return -torch.nn.functional.logsigmoid(positive - negative - margin).mean()
 
 
+LOSSES = ("pairwise", "listwise")
+
+
+def listwise_loss(scores: Tensor) -> Tensor:
+    """Softmax cross-entropy of the positive (``scores[0]``) against all the state's candidates: it
+    trains the top-1 choice the agent makes, not only pairs."""
+    return -torch.log_softmax(scores, dim=0)[0]
+
+
 def preference_step(scorer: TrainableScorer, examples: Sequence[PreferenceExample],
                     optimizer: torch.optim.Optimizer, margin: float = 0.0,
-                    max_grad_norm: float | None = 1.0) -> dict[str, Any]:
-    """One optimizer step of the pairwise loss over `examples`; returns loss and pairwise accuracy.
+                    max_grad_norm: float | None = 1.0, loss: str = "pairwise") -> dict[str, Any]:
+    """One optimizer step over `examples`; returns loss, pairwise accuracy and top-1 accuracy.
 
-    Each example's candidates are scored together (one shared context); every (positive, negative)
-    pair weighs the same in the mean.
+    Each example's candidates are scored together (one shared context). ``pairwise``: Bradley-Terry,
+    every (positive, negative) pair weighs the same in the mean; ``listwise``: the mean of the
+    per-state softmax cross-entropy plus the pairwise loss (so a few far-off negatives still count).
     """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
     optimizer.zero_grad(set_to_none=True)
-    losses, correct, pairs = [], 0, 0
+    losses, correct, pairs, top1 = [], 0, 0, 0
+    listwise = []
     for ex in examples:
         scores = scorer.score_tensor(ex.context, [ex.positive, *ex.negatives])
         pos, neg = scores[0], scores[1:]
         losses.append(-torch.nn.functional.logsigmoid(pos - neg - margin))
+        if loss == "listwise":
+            listwise.append(listwise_loss(scores))
         correct += int((pos.detach() > neg.detach()).sum())
+        top1 += int(bool((pos.detach() > neg.detach()).all()))
         pairs += len(neg)
-    loss = torch.cat(losses).mean()
-    loss.backward()
+    value = torch.cat(losses).mean()
+    if listwise:
+        value = value + torch.stack(listwise).mean()
+    loss_value = value
+    loss_value.backward()
     if max_grad_norm is not None:
         torch.nn.utils.clip_grad_norm_(scorer.trainable_parameters(), max_grad_norm)
     optimizer.step()
-    return {"loss": float(loss.detach()), "pair_accuracy": correct / max(pairs, 1), "pairs": pairs}
+    return {"loss": float(loss_value.detach()), "pair_accuracy": correct / max(pairs, 1), "pairs": pairs,
+            "top1_accuracy": top1 / max(len(examples), 1)}
+
+
+def top1_accuracy(scorer: Scorer, examples: Sequence[PreferenceExample]) -> float:
+    """Share of states whose positive scores strictly above every negative (the agent's choice)."""
+    hits = 0
+    for ex in examples:
+        scores = scorer.score(ex.context, [ex.positive, *ex.negatives])
+        hits += all(scores[0] > s for s in scores[1:])
+    return hits / max(len(examples), 1)
 
 
 def pairwise_accuracy(scorer: Scorer, examples: Sequence[PreferenceExample]) -> float:
