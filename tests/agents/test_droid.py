@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from vera.agents.droid import DroidAgent, EnvIO
-from vera.agents.policy import DEFAULT_WEIGHTS, VDroidPolicy, build_scorer
+from vera.agents.policy import DEFAULT_WEIGHTS, VDroidPolicy, build_llm, build_scorer
 from vera.env.android.env import AndroidEnv
 from vera.errors import ConfigError, DeviceError
 from vera.train.episodes import start_episode
@@ -126,6 +126,36 @@ def test_scorer_specs_give_clear_errors(tmp_path):
     (tmp_path / "bert" / "config.json").write_text(json.dumps({"model_type": "bert"}))
     with pytest.raises(ConfigError, match="expected"):
         build_scorer(f"hf:{tmp_path / 'bert'}")
+    with pytest.raises(ConfigError, match="is a directory; expected a .safetensors file"):
+        build_scorer(f"encoder:{tmp_path / 'bert'}")
+    (tmp_path / "garbage.safetensors").write_text("not tensors")
+    with pytest.raises(ConfigError, match="cannot load encoder verifier weights .*expected a .safetensors"):
+        build_scorer(f"encoder:{tmp_path / 'garbage.safetensors'}")
+    import torch
+    from safetensors.torch import save_file
+
+    save_file({"w": torch.zeros(2, 2)}, str(tmp_path / "other.safetensors"))  # another model's tensors
+    with pytest.raises(ConfigError, match="not an encoder verifier head.*expected a .safetensors"):
+        build_scorer(f"encoder:{tmp_path / 'other.safetensors'}")
+    with pytest.raises(ConfigError, match="names a file; expected the model's directory"):
+        build_scorer(f"hf:{tmp_path / 'other.safetensors'}")
+    with pytest.raises(ConfigError, match="needs a model directory"):
+        build_scorer("hf:")
+
+
+def test_llm_specs_fail_before_any_model_loads(tmp_path):
+    from vera.agents.droid import make_simdroid_agent
+
+    episode = start_episode(EASY_TASK, 0)
+    for spec, message in [("foo:bar", "unknown llm 'foo:bar'"), ("hf:", "needs a model directory"),
+                          ("http:", "needs a server URL"), (f"hf:{tmp_path / 'none'}", "does not exist")]:
+        with pytest.raises(ConfigError, match=message):
+            build_llm(spec)
+    with pytest.raises(ConfigError, match="unknown llm"):  # checked before the scorer (a missing one) loads
+        make_simdroid_agent(episode.task, episode.env, None,
+                            {"llm": "foo:bar", "scorer": f"encoder:{tmp_path / 'none.safetensors'}"})
+    with pytest.raises(ConfigError, match=r"unknown vdroid option\(s\) \['verifier'\].*-o scorer=encoder"):
+        make_simdroid_agent(episode.task, episode.env, None, {"verifier": "x"})
 
 
 def _vera(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from vera.env.suite import EpisodeResult, TaskInfo
+from vera.errors import ConfigError
 
 TASKS = {
     "Alpha": {"app": "contacts", "difficulty": "easy"},
@@ -16,16 +17,17 @@ TASKS = {
 
 
 class FakeSuite:
-    """Succeeds on Alpha, fails on Beta, Gamma succeeds on even seeds; can crash or count calls."""
+    """Succeeds on Alpha, fails on Beta, Gamma succeeds on even seeds; can crash, count calls or be misconfigured."""
 
     name = "fake"
 
     def __init__(self, crash_on: str | None = None, log: str | None = None,
-                 device_serial: str | None = None, flaky: str | None = None) -> None:
+                 device_serial: str | None = None, flaky: str | None = None, bad_option: bool = False) -> None:
         self.crash_on = crash_on
         self.log = Path(log) if log else None
         self.device_serial = device_serial
         self.flaky = flaky
+        self.bad_option = bad_option
 
     def tasks(self, split: str | None = None) -> list[TaskInfo]:
         return [TaskInfo(n, "train", 10, dict(g)) for n, g in sorted(TASKS.items())]
@@ -38,6 +40,8 @@ class FakeSuite:
         if self.log is not None:
             with open(self.log, "a") as handle:
                 handle.write(f"{task} {seed} {self.device_serial} {os.getpid()}\n")
+        if self.bad_option:
+            raise ConfigError("unknown agent option 'x'")
         if task == self.crash_on:
             raise RuntimeError("device went away")
         if task == self.flaky and self.log is not None:

@@ -140,3 +140,17 @@ def test_a_rerun_episode_keeps_the_earlier_trajectory_beside(tmp_path: Path) -> 
     assert read_jsonl(folder / "trajectory.attempt1.jsonl") == first
     second = read_jsonl(folder / "trajectory.jsonl")
     assert [r["type"] for r in second].count("episode") == 1 and second[-1]["type"] == "outcome"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_config_error_stops_the_run_and_records_nothing(tmp_path: Path, workers: int) -> None:
+    """A wrong setting would fail every episode alike (and a later run would skip them as retried)."""
+    from vera.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown agent option"):
+        run_eval(suite_name=SUITE, agent="scripted", tasks=FakeSuite().tasks(), n_instances=1,
+                 out_dir=tmp_path, suite_options={"bad_option": True}, workers=workers, retry_errors=1)
+    assert read_jsonl(tmp_path / "results.jsonl") == []
+    summary = run_eval(suite_name=SUITE, agent="scripted", tasks=FakeSuite().tasks(), n_instances=1,
+                       out_dir=tmp_path, workers=workers)
+    assert summary["episodes"] == 3 and summary["errors"] == 0

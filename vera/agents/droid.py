@@ -560,12 +560,14 @@ class SuiteDroid:
 def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str, Any]) -> SuiteDroid:
     """The ``vdroid`` agent of the SimDroid suite (options: scorer, llm, checkpoint_db, run_id, resume,
     progress, mode/dtype/device for hf scorers)."""
-    from vera.agents.policy import VDroidPolicy, build_llm
+    from vera.agents.policy import VDroidPolicy, build_llm, check_llm_spec
     from vera.train.episodes import device_app_names
 
     unknown = sorted(set(options) - set(OPTION_KEYS))
     if unknown:
-        raise ConfigError(f"unknown vdroid option(s) {unknown}; known: {', '.join(OPTION_KEYS)}")
+        raise ConfigError(f"unknown vdroid option(s) {unknown}; known: {', '.join(OPTION_KEYS)} (the verifier "
+                          "is -o scorer=encoder[:PATH], hf:MODEL_DIR or http:URL; the LLM -o llm=hf:DIR)")
+    check_llm_spec(options.get("llm"))
     scorer, style = cached_scorer(options.get("scorer"), options)
     llm = build_llm(options.get("llm"), options)
     apps = list(device_app_names(env.device))

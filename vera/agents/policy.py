@@ -121,21 +121,36 @@ def _encoder_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptSt
 
     cpu_threads()
     path = Path(arg) if arg else DEFAULT_WEIGHTS
+    expected = "expected a .safetensors file saved by EncoderVerifier.save"
     if not path.is_file():
         hint = ("the shipped default is missing from this install; reinstall vera or retrain it with "
                 "`vera train verifier --out vera/verifier/weights/default.safetensors`"
                 if not arg else "train one with `vera train verifier --out PATH`")
-        raise ConfigError(f"encoder verifier weights not found at {str(path)!r}; expected a "
-                          f".safetensors file saved by EncoderVerifier.save ({hint})")
-    return EncoderVerifier.load(path), CompactPrompt()
+        found = f": {str(path)!r} is a directory" if path.is_dir() else f" not found at {str(path)!r}"
+        raise ConfigError(f"encoder verifier weights{found}; {expected} ({hint})")
+    try:
+        return EncoderVerifier.load(path), CompactPrompt()
+    except Exception as exc:  # not safetensors, or another model's tensors
+        raise ConfigError(f"cannot load encoder verifier weights from {str(path)!r} ({type(exc).__name__}: "
+                          f"{exc}); {expected} (`vera train verifier --out PATH`), e.g. "
+                          "vera/verifier/weights/default.safetensors") from exc
+
+
+def model_dir(arg: str, what: str) -> str:
+    """The path of ``hf:PATH`` for `what` (``scorer`` or ``llm``), checked enough to say what is wrong."""
+    if not arg:
+        raise ConfigError(f"{what} 'hf:' needs a model directory, e.g. {what}=hf:/models/llama-3.1-8b")
+    path = Path(arg.partition("#")[0])
+    if path.is_file():
+        raise ConfigError(f"{what} hf:{arg} names a file; expected the model's directory (config.json, "
+                          "safetensors weights and a tokenizer, as save_pretrained writes them)")
+    return arg
 
 
 def _hf_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
     from vera.llm.hf import HFCausalLM, HFScorer, make_head
 
-    if not arg:
-        raise ConfigError("scorer 'hf:' needs a model path, e.g. hf:/models/llama-3.1-8b")
-    path, _, extra = arg.partition("#")
+    path, _, extra = model_dir(arg, "scorer").partition("#")
     llm = HFCausalLM.load(path, dtype=options.get("dtype", "float32"), device=options.get("device", "cpu"))
     value_head = extra.removeprefix("value=") if extra.startswith("value=") else None
     head = make_head(llm, "value" if value_head else options.get("mode", "yes"), value_head)
@@ -169,21 +184,35 @@ def build_scorer(spec: str | None, options: dict[str, Any] | None = None) -> tup
     return builder(arg, dict(options or {}))
 
 
+def check_llm_spec(spec: str | None) -> None:
+    """Fail fast on a wrong ``llm`` spec, before a large scorer is loaded."""
+    if not spec:
+        return
+    kind, _, arg = spec.partition(":")
+    if kind not in ("hf", "http"):
+        raise ConfigError(f"unknown llm {spec!r}; use hf:PATH or http:URL")
+    if kind == "hf":
+        model_dir(arg, "llm")
+    elif not arg:
+        raise ConfigError("llm 'http:' needs a server URL, e.g. llm=http:http://127.0.0.1:8000")
+
+
 def build_llm(spec: str | None, options: dict[str, Any] | None = None) -> Any:
     """An LLM for completion and summaries from ``hf:PATH`` or ``http:URL``; None when not configured."""
     if not spec:
         return None
+    check_llm_spec(spec)
     kind, _, arg = spec.partition(":")
     if kind == "hf":
         from vera.llm.hf import HFCausalLM
 
-        return HFCausalLM.load(arg)
-    if kind == "http":
-        from vera.llm import openai_http
+        options = options or {}
+        return HFCausalLM.load(model_dir(arg, "llm"), dtype=options.get("dtype", "float32"),
+                               device=options.get("device", "cpu"))
+    from vera.llm import openai_http  # kind == "http"
 
-        llm_cls = getattr(openai_http, "OpenAIHTTPLLM", None)
-        if llm_cls is None:
-            raise ConfigError("this vera build has no OpenAI HTTP LLM (vera.llm.openai_http.OpenAIHTTPLLM)")
-        return llm_cls(arg, **{k: v for k, v in (options or {}).items() if k == "model"})
-    raise ConfigError(f"unknown llm {spec!r}; use hf:PATH or http:URL")
+    llm_cls = getattr(openai_http, "OpenAIHTTPLLM", None)
+    if llm_cls is None:
+        raise ConfigError("this vera build has no OpenAI HTTP LLM (vera.llm.openai_http.OpenAIHTTPLLM)")
+    return llm_cls(arg, **{k: v for k, v in (options or {}).items() if k == "model"})
 

@@ -3,7 +3,8 @@
 Each finished episode is appended (fsynced) to ``results.jsonl`` in the run directory as soon as it
 ends; re-running with the same directory skips what is already there. The summary follows AndroidWorld:
 the success rate is the mean over tasks of each task's mean success, and episodes that ended in an
-error are reported but left out of the tally.
+error are reported but left out of the tally. A `ConfigError` (a wrong option, a missing model) would
+fail every episode alike, so it stops the run at once and leaves no result behind.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vera.env.suite import EpisodeResult, Suite, TaskInfo, get_suite
+from vera.errors import ConfigError
 from vera.eval.seeds import instance_seed
 from vera.trajectory import append_jsonl, read_jsonl
 
@@ -79,6 +81,8 @@ def _run_on_suite(suite: Suite, job: EpisodeJob, agent: str, agent_options: dict
     try:
         result = suite.run_episode(job.task, job.seed, agent, recorder=recorder,
                                    agent_options=agent_options)
+    except ConfigError:  # a wrong setting fails every episode alike: stop the run, record nothing
+        raise
     except Exception as exc:  # an episode must never take the run down
         result = EpisodeResult(env=suite.name, task=job.task, seed=job.seed, agent=agent,
                                error=f"{type(exc).__name__}: {exc}",
@@ -213,6 +217,9 @@ def run_eval(
                     job = pending.pop(future)
                     try:
                         data = future.result()
+                    except ConfigError:
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise
                     except Exception as exc:  # a worker died: record it, keep going
                         data = EpisodeResult(env=suite_name, task=job.task, seed=job.seed, agent=agent,
                                              error=f"worker failed: {type(exc).__name__}: {exc}").to_dict()
