@@ -159,7 +159,7 @@ def test_llm_specs_fail_before_any_model_loads(tmp_path):
 
 
 def _vera(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "COLUMNS": "1000"}  # no wrapping
     return subprocess.run([sys.executable, "-m", "vera.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300)
 
@@ -189,6 +189,7 @@ def test_cli_run_killed_then_resumed(tmp_path, default_scorer):
     steps = _steps(rec)
     assert [s["index"] for s in steps] == list(range(outcome["steps"]))
     assert outcome["steps"] == records[-1]["steps"] >= 4
+    assert f"vdroid step {outcome['steps']}:" in resumed.stderr and "the run ends" in resumed.stderr
     for step in steps:
         _assert_scored(step)
     ts = [s["t"] for s in steps]

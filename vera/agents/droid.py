@@ -371,11 +371,13 @@ def pending_handout(snapshot: Any) -> dict[str, Any] | None:
 
 
 def progress_printer(console: Any) -> ProgressCallback:
-    """Streamed progress: one line per finished step."""
+    """Streamed progress: one line per finished step (and the closing ``status``, which is not memorized)."""
     def show(node: str, values: dict[str, Any]) -> None:
         if node == "memorize" and values.get("memory"):
             entry = values["memory"][-1]
             console.print(f"[dim]vdroid step {entry['step']}:[/] {entry['action']} -- {entry['summary']}")
+        elif node == "finish":
+            console.print(f"[dim]vdroid step {values['step']}:[/] {values['action']} -- the run ends")
     return show
 
 
@@ -508,7 +510,11 @@ class SuiteDroid:
         self._record = self._details(handout)
         if handout.get("action") is None:
             raise UnexecutableAction(handout.get("error") or "the agent chose no executable action")
-        return JSONAction.from_dict(handout["action"])
+        action = JSONAction.from_dict(handout["action"])
+        if action.action_type == T.STATUS and self.agent.on_progress is not None:  # never memorized
+            step = int(self._graph.get_state(self._config).values.get("step", 0)) + 1
+            self.agent.on_progress("finish", {"step": step, "action": self._record["info"]["chosen"]})
+        return action
 
     def _advance(self, payload: Any) -> JSONAction:
         """Stream the graph until the next handed-out action, or until it ends."""
