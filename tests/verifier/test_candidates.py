@@ -196,6 +196,8 @@ def test_answers_include_editor_text_and_two_attribute_rows():
     editor = [UIElement(text="note.txt", bbox_pixels=BOX),
               UIElement(text="Call me back.", is_editable=True, bbox_pixels=BOX)]
     assert "Call me back." in slot_values_for("What is written in note.txt?", editor).answer
+    event = [UIElement(text="October 28, 2023  15:00 - 16:00", bbox_pixels=BOX)]
+    assert "October 28 2023 15:00" in slot_values_for("When is my next meeting?", event).answer
     rows = []
     for i, (title, date, priority) in enumerate([("A", "Oct 28", "High"), ("B", "Oct 28", "Low"),
                                                  ("C", "Oct 27", "High"), ("D", "Oct 28", "High")]):

@@ -186,3 +186,20 @@ def test_progress_features():
     joined = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"], joined=True)
     plain = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"])
     assert joined[0, 0] > 0 and plain[0, 0] == 0
+
+
+def test_context_dropout_scores_from_cues_alone_in_training():
+    torch.manual_seed(0)
+    head = VerifierHead(HeadConfig(dropout=0.0, context_dropout=1.0))
+    n_cues = FEATURE_SETS["progress"]
+    segments, actions = torch.randn(5, 384), torch.randn(3, 384)
+    cues = torch.rand(3, n_cues)
+    rotation, _ = torch.linalg.qr(torch.randn(384, 384))  # other embeddings, the same cosines
+    head.train()
+    a = head(segments, actions, torch.zeros_like(actions), cues)
+    b = head(segments @ rotation, actions @ rotation, torch.zeros_like(actions), cues)
+    assert torch.allclose(a, b, atol=1e-5)  # the embeddings were dropped: only cues and cosines count
+    head.eval()  # never at inference
+    c = head(segments, actions, torch.zeros_like(actions), cues)
+    d = head(segments @ rotation, actions @ rotation, torch.zeros_like(actions), cues)
+    assert not torch.allclose(c, d, atol=1e-5)

@@ -348,8 +348,11 @@ class Trainable:
     kind: str
 
 
-def make_trainable(spec: str, seed: int = 0, lora_r: int = 16) -> Trainable:
-    """A trainable scorer for ``encoder`` (fresh head), ``encoder:PATH`` (continue) or ``hf:PATH`` (LoRA)."""
+def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: float = 0.0) -> Trainable:
+    """A trainable scorer for ``encoder`` (fresh head), ``encoder:PATH`` (continue) or ``hf:PATH`` (LoRA).
+
+    ``context_dropout`` (fresh encoder heads): the share of training states scored from the cue
+    features alone (`HeadConfig.context_dropout`)."""
     from vera.verifier.prompt import CompactPrompt, VDroidPrompt
 
     kind, _, arg = spec.partition(":")
@@ -359,7 +362,10 @@ def make_trainable(spec: str, seed: int = 0, lora_r: int = 16) -> Trainable:
 
         cpu_threads()
         torch.manual_seed(seed)
-        scorer = EncoderVerifier.load(arg) if arg else EncoderVerifier(seed=seed)
+        from vera.verifier.encoder import HeadConfig
+
+        scorer = (EncoderVerifier.load(arg) if arg
+                  else EncoderVerifier(seed=seed, config=HeadConfig(context_dropout=context_dropout)))
         return Trainable(scorer, CompactPrompt(), lambda out, meta: scorer.save(out, extra_metadata=meta), "encoder")
     if kind == "hf":
         from vera.llm.hf import HFCausalLM, HFScorer, make_head
@@ -405,6 +411,7 @@ class TrainRun:
     round_success: bool = True
     final_success: bool = True
     lora_r: int = 16
+    context_dropout: float = 0.0
     tasks: list[str] | None = None
     heldout_tasks: list[str] | None = None
     log: Callable[[str], None] = print
@@ -445,7 +452,7 @@ class TrainRun:
         from vera.agents.policy import VDroidPolicy
 
         cfg = self.config
-        trainable = make_trainable(self.scorer_spec, cfg.seed, self.lora_r)
+        trainable = make_trainable(self.scorer_spec, cfg.seed, self.lora_r, self.context_dropout)
         scorer, style = trainable.scorer, trainable.style
         policy = VDroidPolicy(scorer, style)
 

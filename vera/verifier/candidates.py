@@ -121,7 +121,8 @@ _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 _FILE = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.[A-Za-z0-9]{1,5}\b")
 _ADDRESS = re.compile(r"\b\d{1,6}\s+(?:[A-Z0-9][\w.'-]*\s+){1,5}?(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Dr|Drive|Ln|"
                       r"Lane|Way|Ct|Court|Pl|Place|Pkwy|Hwy|Sq|Ter)\.?(?:,?\s+[A-Z][\w.'-]*){0,4},?\s+[A-Z]{2}"
-                      r"\s+\d{5}(?:-\d{4})?\b")
+                      r",?\s+\d{5}(?:-\d{4})?\b")
+_DATE_TIME = re.compile(r"\b([A-Z][a-z]+\.?)\s+(\d{1,2}),?\s+(\d{4}),?\s+(\d{1,2}:\d{2})\b")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\b|\b\d{1,2}\s?[AaPp][Mm]\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -163,7 +164,7 @@ def _add(values: list[str], seen: set[str], value: str, *, verbatim: bool = Fals
     keeps its final punctuation as a second value ("Call me." and "Call me")."""
     raw = value.strip().rstrip(",;:").strip()
     if not verbatim and raw[-1:] in (".", "!", "?") and len(raw.split()) >= 3:
-        single = raw.rstrip(".!?") + raw[-1]  # "Call me.." was typed as "Call me."
+        single = raw[:len(raw.rstrip(".!?")) + 1]  # "Call me.." or "Call me?." was typed as "Call me." / "?"
         for variant in dict.fromkeys((raw, single)):
             if variant.lower() not in seen:
                 seen.add(variant.lower())
@@ -205,8 +206,10 @@ def extract_slot_values(text: str, *, limit: int = _MAX_VALUES) -> list[str]:
         field_text = _KEY_PREFIX.sub("", field_text.strip())
         if field_text and field_text != text.strip() and len(field_text.split()) <= 25:
             _add(values, seen, field_text)
+        if field_text and field_text != text.strip():  # its sentences, also of a long field
             for sentence in _SENTENCE_SPLIT.split(field_text)[:-1]:
-                _add(values, seen, sentence)
+                if len(sentence.split()) <= 25:
+                    _add(values, seen, sentence)
     for segment in _SEGMENT_SPLIT.split(text):
         segment = _KEY_PREFIX.sub("", segment.strip())
         if segment and segment != text.strip() and len(segment.split()) <= 6:
@@ -249,6 +252,9 @@ def screen_values(elements: Sequence[UIElement], *, limit: int = _MAX_VALUES) ->
             _add(values, seen, element.text)
     for answer in list_answers(elements):
         _add(values, seen, answer)
+    for element in elements:  # "October 28, 2023  15:00 - 16:00" also as "October 28 2023 15:00"
+        for match in _DATE_TIME.finditer(element.text or ""):
+            _add(values, seen, " ".join(match.groups()))
     for element in elements:
         if is_keyboard(element):
             continue
@@ -274,14 +280,26 @@ def _row_of(items: list[UIElement], element: UIElement) -> int | None:
     return None
 
 
-def list_answers(elements: Sequence[UIElement], max_items: int = 12) -> list[str]:
-    """Comma-separated answers made of list items: every item of a list (items share a resource id),
-    and the items whose row shows one attribute value (a date, "High priority"), alone and crossed
-    with the row's checkbox state (done / not done)."""
+def _item_groups(elements: Sequence[UIElement]) -> dict[str, list[UIElement]]:
+    """Texts that share a resource id (a list's rows), by resource id."""
     groups: dict[str, list[UIElement]] = {}
     for element in elements:
         if element.resource_id and element.text and not element.is_editable and not is_keyboard(element):
             groups.setdefault(element.resource_id, []).append(element)
+    return groups
+
+
+def list_items(elements: Sequence[UIElement], max_items: int = 12) -> list[str]:
+    """The texts of list rows (2..max_items texts sharing a resource id), in screen order."""
+    return [item.text or "" for items in _item_groups(elements).values() if 2 <= len(items) <= max_items
+            for item in items]
+
+
+def list_answers(elements: Sequence[UIElement], max_items: int = 12) -> list[str]:
+    """Comma-separated answers made of list items: every item of a list (items share a resource id),
+    and the items whose row shows one attribute value (a date, "High priority"), alone and crossed
+    with the row's checkbox state (done / not done)."""
+    groups = _item_groups(elements)
     answers: list[str] = []
     for items in groups.values():
         if not 2 <= len(items) <= max_items:
@@ -343,14 +361,16 @@ def slot_values_for(goal: str, elements: Sequence[UIElement], app_names: Iterabl
     answers from the screen and the goal."""
     goal_values = extract_slot_values(goal)
     for text in earlier_texts:  # whole CSV rows ("a,$1.00,b") are never typed; their cells are
-        found = [v for v in extract_slot_values(text, limit=160) if not _CSV_ROW.search(v)]
+        whole = [text.strip()] if len(text.strip()) <= 200 else []  # a message to forward as it is
+        found = [v for v in whole + extract_slot_values(text, limit=160) if not _CSV_ROW.search(v)]
         goal_values += [v for v in found[:_MAX_EARLIER] if v not in goal_values]
     apps = list(dict.fromkeys([*app_names, *launcher_app_names(elements)]))
     counts = [str(n) for n in range(11)] if _HOW_MANY.search(goal) else []
     answers = list(dict.fromkeys([*screen_values(elements), *counts, *goal_values]))
     shown = [e.text for e in elements  # messages and notes on screen, to be typed again (resend, forward)
              if e.text and not e.is_editable and not is_keyboard(e) and len(e.text.split()) >= 3]
-    texts = list(dict.fromkeys([*goal_values, *shown[:_MAX_SHOWN]]))
+    items = list(dict.fromkeys(list_items(elements)))  # list entries, to search for by name
+    texts = list(dict.fromkeys([*goal_values, *shown[:_MAX_SHOWN], *items[:_MAX_SHOWN]]))
     return SlotValues(text=tuple(texts), app=tuple(apps), answer=tuple(answers[:_MAX_VALUES + len(counts)]))
 
 

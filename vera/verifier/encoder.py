@@ -361,6 +361,7 @@ class HeadConfig:
     dropout: float = 0.1
     text_form: str = "value"
     features: str = "progress"
+    context_dropout: float = 0.0  # training only: share of states scored from the cues alone (see forward)
 
     @property
     def n_cues(self) -> int:
@@ -425,7 +426,12 @@ class VerifierHead(nn.Module):
         cosine = candidates @ segments.T  # embeddings are L2-normalised
         semantic = torch.stack([cosine[:, 0], cosine.max(-1).values, cosine.mean(-1)], dim=-1)
         cues = torch.cat([lexical, semantic], dim=-1)
-        features = torch.cat([c, attended, pooled, c * attended, c * pooled, cues], dim=-1)
+        embedded = torch.cat([c, attended, pooled, c * attended, c * pooled], dim=-1)
+        if self.training and self.config.context_dropout > 0 and float(torch.rand(())) < self.config.context_dropout:
+            # the whole state without its embedding features: the head must also rank from the cues
+            # (word overlaps, progress, cosine similarities), which carry over to apps it never saw
+            embedded = torch.zeros_like(embedded)
+        features = torch.cat([embedded, cues], dim=-1)
         return self.mlp(features)[:, 0] + self.wide(cues)[:, 0]
 
 
@@ -435,12 +441,12 @@ class EncoderVerifier:
     CUE_CACHE_SIZE = 8192
 
     def __init__(self, head: VerifierHead | None = None, embedder: TextEmbedder | None = None,
-                 seed: int = 0, num_threads: int | None = 1) -> None:
+                 seed: int = 0, num_threads: int | None = 1, config: HeadConfig | None = None) -> None:
         self.num_threads = num_threads
         self._cue_cache: OrderedDict[tuple[str, tuple[str, ...]], Tensor] = OrderedDict()
         if head is None:
             torch.manual_seed(seed)
-            head = VerifierHead()
+            head = VerifierHead(config or HeadConfig())
         self.head = head.eval()
         self.embedder = embedder if embedder is not None else TextEmbedder()
 
