@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +73,7 @@ def resolve_data_dir(data: str | os.PathLike[str] | None = None) -> Path | None:
     return root
 
 
-def _json_root(root: Path) -> Path:
+def json_root(root: Path) -> Path:
     if (root / DATA_VERSION_DIR).is_dir():
         return root / DATA_VERSION_DIR
     if any((root / d).is_dir() for d in SPLITS.values()):
@@ -89,7 +90,7 @@ def find_games(root: Path, split: str) -> list[GameRef]:
     """Games of a split, sorted by name; skips what ALFWorld skips (dirs with 'movable' or 'Sliced')."""
     folder = split_dir_name(split)
     split_name = next((k for k, v in SPLITS.items() if v == folder), folder)
-    base = _json_root(root) / folder
+    base = json_root(root) / folder
     if not base.is_dir():
         raise DataError(f"split {split_name} ({base}) is missing; {NO_DATA_HINT}")
     games: list[GameRef] = []
@@ -99,6 +100,13 @@ def find_games(root: Path, split: str) -> list[GameRef]:
             continue
         games.append(GameRef(name=f"{task}/{trial}", split=split_name, path=path, task_type=task_type_of(task)))
     return games
+
+
+def sample_games(games: list[GameRef], n: int, seed: int) -> list[GameRef]:
+    """A fixed seeded sample of `n` games, sorted by name (e.g. the 300-game train sample that CI checks:
+    `sample_games(find_games(root, "train"), 300, seed=0)`)."""
+    picked = random.Random(seed).sample(games, min(n, len(games)))
+    return sorted(picked, key=lambda g: g.name)
 
 
 def is_solvable(path: Path) -> bool:
