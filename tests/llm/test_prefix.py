@@ -8,7 +8,7 @@ import torch
 from vera.llm.prefix import STRATEGIES, FastSharedPrefixStrategy
 from vera.llm.testing import build_tiny_causal_lm
 
-JOINT = ["fast_shared_prefix_joint", "fast_shared_prefix_joint_cudnn"]
+NEW = ["fast_shared_prefix_joint", "fast_shared_prefix_joint_model", "fast_shared_prefix_split_model"]
 
 
 def _inputs(seed: int, context: int, lengths: list[int], vocab: int = 512):
@@ -19,7 +19,7 @@ def _inputs(seed: int, context: int, lengths: list[int], vocab: int = 512):
 
 @pytest.mark.parametrize("arch", ["llama", "qwen2"])
 @pytest.mark.parametrize("layers", [1, 3])
-@pytest.mark.parametrize("strategy", JOINT + ["fast_shared_prefix_split"])
+@pytest.mark.parametrize("strategy", NEW + ["fast_shared_prefix_split"])
 def test_fast_strategies_equal_naive_hidden_states(arch, layers, strategy):
     model = build_tiny_causal_lm(arch, seed=layers, num_layers=layers)
     naive = STRATEGIES["naive"]
@@ -47,6 +47,6 @@ def test_joint_last_layer_only_reads_out_own_candidate():
     assert not torch.allclose(base[1], other[1], atol=1e-3)
 
 
-def test_context_attention_must_be_known():
-    with pytest.raises(ValueError, match="context_attention"):
-        FastSharedPrefixStrategy(joint=True, context_attention="magic")
+def test_scope_must_be_known():
+    with pytest.raises(ValueError, match="scope"):
+        FastSharedPrefixStrategy(joint=True, scope="magic")

@@ -372,21 +372,6 @@ TREE_ATTENTION: dict[str, Any] = {"sdpa": SDPATreeAttention, "flex": FlexTreeAtt
                                   "split": SplitTreeAttention}
 
 
-def _causal_attention(q: Tensor, k: Tensor, v: Tensor, backend: str) -> Tensor:
-    """Causal self-attention of the context [1, heads, p, d] (GQA: k, v have fewer heads).
-
-    ``sdpa``: PyTorch's choice of kernel; ``cudnn``: cuDNN's flash kernel (CUDA only; the K/V heads are
-    repeated for it, as it needs equal head counts).
-    """
-    if backend == "cudnn" and q.device.type == "cuda":
-        group = q.shape[1] // k.shape[1]
-        if group > 1:
-            k, v = k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1)
-        return torch.ops.aten._scaled_dot_product_cudnn_attention(q, k, v, None, False, 0.0, True, False)[0]
-    return torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True,
-                                                            enable_gqa=q.shape[1] != k.shape[1])
-
-
 def _readout_mask(owner: Tensor, last: Tensor, p: int) -> Tensor:
     """[n, p + m] boolean: read-out token i sees the whole context and every token of its own candidate."""
     own = owner[None, :] == torch.arange(len(last), device=owner.device)[:, None]
@@ -420,23 +405,26 @@ class FastSharedPrefixStrategy:
     norms, rotary embeddings and activations; one compiled graph serves every layer.
 
     `joint=True` runs the context rows and the candidate rows through each layer as ONE matrix (one
-    set of matmuls over p + m rows, fewer launches and less tile waste), splitting the rows only for
-    attention: the context causally against itself (`context_attention`: "sdpa" or "cudnn"), the
-    candidates by the tree attention. Its last layer computes K/V for every row but queries, attention,
-    output projection and MLP only at the read-out rows.
+    set of matmuls over p + m rows, fewer launches), splitting the rows only for attention: the context
+    causally against itself, the candidates by the tree attention. Its last layer computes K/V for every
+    row but queries, attention, output projection and MLP only at the read-out rows.
+
+    `scope` says what one compiled graph covers: "layer" (one layer body, called once per layer) or
+    "model" (all layers in one graph: one guard check and one generated launcher per decision instead of
+    one per layer, so the host issues the ~1,000 kernels well ahead of the GPU).
     """
 
     differentiable = False  # runs under no_grad; train with the HF-module strategies
 
     def __init__(self, compile: bool | None = None, attention: str = "sdpa",
-                 name: str = "fast_shared_prefix", joint: bool = False, context_attention: str = "sdpa") -> None:
-        if context_attention not in ("sdpa", "cudnn"):
-            raise ValueError(f"context_attention must be 'sdpa' or 'cudnn', not {context_attention!r}")
+                 name: str = "fast_shared_prefix", joint: bool = False, scope: str = "layer") -> None:
+        if scope not in ("layer", "model"):
+            raise ValueError(f"scope must be 'layer' or 'model', not {scope!r}")
         self.name = name
         self.compile = compile
         self.attention = TREE_ATTENTION[attention]()
         self.joint = joint
-        self.context_attention = context_attention
+        self.scope = scope
         self._compiled: dict[str, Any] = {}
 
     def _layers(self, model: Any) -> list[_LayerWeights]:
@@ -506,7 +494,8 @@ class FastSharedPrefixStrategy:
         """One layer over the rows [context | candidates]: one set of matmuls, attention split at row p."""
         q, k, v = self._attention_in(w, x, cos, sin)
         k_ctx, v_ctx = k[:, :, :p], v[:, :, :p]
-        ctx = _causal_attention(q[:, :, :p], k_ctx, v_ctx, self.context_attention)
+        ctx = torch.nn.functional.scaled_dot_product_attention(q[:, :, :p], k_ctx, v_ctx, is_causal=True,
+                                                               enable_gqa=q.shape[1] != k.shape[1])
         cand = self.attention(q[:, :, p:], k_ctx, v_ctx, k[:, :, p:], v[:, :, p:], mask)
         return self._attention_out_mlp(w, x, torch.cat([ctx, cand], dim=2), None)
 
@@ -528,54 +517,60 @@ class FastSharedPrefixStrategy:
         v = v.view(t, -1, w.head_dim).transpose(0, 1)[None]
         return self._attention_out_mlp(w, x[sel], _masked_attention(q, k, v, allowed), None)
 
-    def _last_hidden_joint(self, decoder: Any, layers: list[_LayerWeights], context_ids: Tensor,
-                           candidate_ids: Sequence[Tensor]) -> Tensor:
-        device, p = context_ids.device, len(context_ids)
-        joint_step = self._fn("joint", self._joint, device)
-        last_step = self._fn("joint_last", self._joint_last, device)
-        lengths = [len(c) for c in candidate_ids]
-        with torch.no_grad():
-            owner, offset, last = _candidate_layout(lengths, device)
-            mask = self.attention.prepare(owner, offset, p, lengths)
-            readout = _readout_mask(owner, last, p)
-            positions = torch.cat([torch.arange(p, device=device), p + offset])
-            x = decoder.embed_tokens(torch.cat([context_ids, *candidate_ids]))
-            cos, sin = decoder.rotary_emb(x[None], positions[None])
-            cos, sin = cos[0], sin[0]
-            for w in layers[:-1]:
-                x = joint_step(w, x, cos, sin, p, mask)
-            return decoder.norm(last_step(layers[-1], x, cos, sin, p + last, readout))
+    def _joint_layers(self, layers: list[_LayerWeights], x: Tensor, cos: Tensor, sin: Tensor, p: int, mask: Any,
+                      sel: Tensor, readout: Tensor, step: Any = None, last_step: Any = None) -> Tensor:
+        step, last_step = step or self._joint, last_step or self._joint_last
+        for w in layers[:-1]:
+            x = step(w, x, cos, sin, p, mask)
+        return last_step(layers[-1], x, cos, sin, sel, readout)
+
+    def _split_layers(self, layers: list[_LayerWeights], x: Tensor, cos: Tensor, sin: Tensor, y: Tensor,
+                      cos_y: Tensor, sin_y: Tensor, mask: Any, sel: Tensor, context_step: Any = None,
+                      candidate_step: Any = None) -> Tensor:
+        """Context rows `x` through every layer (keeping each layer's K/V), then candidate rows `y`."""
+        context_step, candidate_step = context_step or self._context, candidate_step or self._candidates
+        kv = []
+        for i, w in enumerate(layers):
+            x, k, v = context_step(w, x, cos, sin, i == len(layers) - 1)
+            kv.append((k, v))
+        for i, (w, (k, v)) in enumerate(zip(layers, kv, strict=True)):
+            y = candidate_step(w, y, cos_y, sin_y, k, v, mask, sel if i == len(layers) - 1 else None)
+        return y
+
+    def _run(self, name: str, body: Any, steps: dict[str, Any], device: torch.device, *args: Any) -> Tensor:
+        """`body(*args)` compiled whole (scope "model") or with each named step compiled (scope "layer")."""
+        if self.scope == "model":
+            return self._fn(name, body, device)(*args)
+        return body(*args, **{key: self._fn(key, fn, device) for key, fn in steps.items()})
 
     def last_hidden(self, model: Any, context_ids: Tensor, candidate_ids: Sequence[Tensor],
                     context_kv: ContextKV | None = None) -> Tensor:
         _check(context_ids, candidate_ids)
         decoder = _decoder(model)
         layers = self._layers(model)
-        if self.joint:
-            return self._last_hidden_joint(decoder, layers, context_ids, candidate_ids)
         device, p = context_ids.device, len(context_ids)
-        context_step = self._fn("context", self._context, device)
-        candidate_step = self._fn("candidates", self._candidates, device)
         lengths = [len(c) for c in candidate_ids]
         with torch.no_grad():
             # everything that copies host data to the device happens first, while the GPU queue is empty
             # (a pageable host-to-device copy waits for the queued kernels)
             owner, offset, last = _candidate_layout(lengths, device)
-            allowed = self.attention.prepare(owner, offset, p, lengths)
-            cand_positions = (p + offset)[None]
-            x = decoder.embed_tokens(context_ids)
-            cos, sin = decoder.rotary_emb(x[None], torch.arange(p, device=device)[None])
-            cos, sin = cos[0], sin[0]
-            kv = []
-            for i, w in enumerate(layers):
-                x, k, v = context_step(w, x, cos, sin, i == len(layers) - 1)
-                kv.append((k, v))
-            x = decoder.embed_tokens(torch.cat(list(candidate_ids)))
-            cos, sin = decoder.rotary_emb(x[None], cand_positions)
-            cos, sin = cos[0], sin[0]
-            for i, (w, (k, v)) in enumerate(zip(layers, kv, strict=True)):
-                rows = last if i == len(layers) - 1 else None
-                x = candidate_step(w, x, cos, sin, k, v, allowed, rows)
+            mask = self.attention.prepare(owner, offset, p, lengths)
+            if self.joint:
+                readout = _readout_mask(owner, last, p)
+                positions = torch.cat([torch.arange(p, device=device), p + offset])
+                x = decoder.embed_tokens(torch.cat([context_ids, *candidate_ids]))
+                cos, sin = decoder.rotary_emb(x[None], positions[None])
+                x = self._run("joint_model", self._joint_layers,
+                              {"step": self._joint, "last_step": self._joint_last}, device,
+                              layers, x, cos[0], sin[0], p, mask, p + last, readout)
+            else:
+                x = decoder.embed_tokens(context_ids)
+                cos, sin = decoder.rotary_emb(x[None], torch.arange(p, device=device)[None])
+                y = decoder.embed_tokens(torch.cat(list(candidate_ids)))
+                cos_y, sin_y = decoder.rotary_emb(y[None], (p + offset)[None])
+                x = self._run("split_model", self._split_layers,
+                              {"context_step": self._context, "candidate_step": self._candidates}, device,
+                              layers, x, cos[0], sin[0], y, cos_y[0], sin_y[0], mask, last)
             return decoder.norm(x)
 
 
@@ -585,8 +580,10 @@ STRATEGIES: dict[str, PrefixStrategy] = {
                         FastSharedPrefixStrategy(attention="flex", name="fast_shared_prefix_flex"),
                         FastSharedPrefixStrategy(attention="split", name="fast_shared_prefix_split"),
                         FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint"),
-                        FastSharedPrefixStrategy(attention="split", joint=True, context_attention="cudnn",
-                                                 name="fast_shared_prefix_joint_cudnn"))
+                        FastSharedPrefixStrategy(attention="split", scope="model",
+                                                 name="fast_shared_prefix_split_model"),
+                        FastSharedPrefixStrategy(attention="split", joint=True, scope="model",
+                                                 name="fast_shared_prefix_joint_model"))
 }
 
 
