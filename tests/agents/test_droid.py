@@ -217,24 +217,6 @@ def _assert_scored(step: dict) -> None:
     assert {k: step["action"].get(k) for k in chosen} == chosen  # the executed action adds clear_text
 
 
-class KilledHere(Exception):
-    """Stands for a kill: raised from the recorder, so it escapes the suite's step loop."""
-
-
-def _dying_recorder(directory: Path, at: int, after_record: bool):
-    from vera.trajectory import TrajectoryRecorder
-
-    class Dying(TrajectoryRecorder):
-        def step(self, *, index: int, **kwargs) -> None:
-            if index == at and not after_record:
-                raise KilledHere(index)
-            super().step(index=index, **kwargs)
-            if index == at and after_record:
-                raise KilledHere(index)
-
-    return Dying(directory, screenshots=False)
-
-
 @pytest.fixture(scope="module")
 def straight_sms(tmp_path_factory, default_scorer):
     """The uninterrupted run every resumed one must reproduce."""
@@ -256,17 +238,69 @@ def test_suite_steps_carry_the_scored_candidates(straight_sms):
     assert straight_sms[-1]["action"] == {"action_type": "status", "goal_status": "complete"}
 
 
-@pytest.mark.parametrize("after_record", [False, True], ids=["killed-before-recording", "killed-after-recording"])
-def test_suite_run_killed_mid_step_resumes_with_every_step_once(tmp_path, straight_sms, after_record):
-    """A kill while the graph waits in ``act`` for its action's outcome: the step was recorded or not."""
+class KilledHere(BaseException):
+    """Stands for a kill: not an Exception, so it escapes the suite's step loop like a signal would."""
+
+
+def _dying_recorder(directory: Path, at: int, after_record: bool):
+    from vera.trajectory import TrajectoryRecorder
+
+    class Dying(TrajectoryRecorder):
+        def step(self, *, index: int, **kwargs) -> None:
+            if index == at and not after_record:
+                raise KilledHere(index)
+            super().step(index=index, **kwargs)
+            if index == at and after_record:
+                raise KilledHere(index)
+
+    return Dying(directory, screenshots=False)
+
+
+def _vdroid_dying_after(node: str, step: int):
+    """A vdroid factory whose graph dies right after `node` of (0-based) `step` is checkpointed."""
+    from vera.agents.droid import make_simdroid_agent
+
+    def factory(task, env, rng, options):
+        player = make_simdroid_agent(task, env, rng, options)
+        seen = {"step": 0}
+
+        def progress(name: str, values: dict) -> None:
+            if name == node and seen["step"] == step:
+                raise KilledHere(name)
+            if name == "memorize":
+                seen["step"] = values["step"]
+
+        player.agent.on_progress = progress
+        return player
+
+    return factory
+
+
+KILLS = {  # where the first process dies in the SMS episode, and the step the resumed one goes on with
+    "before-recording-step-2": ("recorder", 2, False, 2),
+    "after-recording-step-2": ("recorder", 2, True, 3),
+    "after-act-node-of-step-2": ("act", 2, None, 3),  # the outcome came back, memorize had not counted it
+    "after-verify-node-of-step-3": ("verify", 3, None, 3),  # between nodes, before the hand-out
+}
+
+
+@pytest.mark.parametrize("kill", list(KILLS))
+def test_suite_run_killed_mid_step_resumes_with_every_step_once(tmp_path, straight_sms, kill):
+    """Killed anywhere in a step: the resumed run records each step once, in order, as the straight run."""
+    from vera.env.android.sim import agents
     from vera.env.android.sim.suite import SimDroidSuite
     from vera.trajectory import TrajectoryRecorder, read_jsonl
 
+    where, at, after_record, goes_on_at = KILLS[kill]
     options = {"checkpoint_db": str(tmp_path / "ck.sqlite"), "run_id": "mid", "progress": False}
+    if where == "recorder":
+        agent, recorder = "vdroid", _dying_recorder(tmp_path / "rec", at, bool(after_record))
+    else:
+        agent, recorder = f"vdroid-dying-{kill}", TrajectoryRecorder(tmp_path / "rec", screenshots=False)
+        agents.register_agent(agent, _vdroid_dying_after(where, at))
     with pytest.raises(KilledHere):
-        SimDroidSuite().run_episode(SMS_TASK, SMS_SEED, "vdroid", agent_options=options,
-                                    recorder=_dying_recorder(tmp_path / "rec", 2, after_record))
-    assert len(_steps(tmp_path / "rec")) == (3 if after_record else 2)
+        SimDroidSuite().run_episode(SMS_TASK, SMS_SEED, agent, agent_options=options, recorder=recorder)
+    assert len(_steps(tmp_path / "rec")) == goes_on_at
     resumed = SimDroidSuite().run_episode(
         SMS_TASK, SMS_SEED, "vdroid", agent_options={**options, "resume": "mid"},
         recorder=TrajectoryRecorder(tmp_path / "rec", screenshots=False, resume="mid"))
@@ -274,7 +308,7 @@ def test_suite_run_killed_mid_step_resumes_with_every_step_once(tmp_path, straig
     records = read_jsonl(tmp_path / "rec" / "trajectory.jsonl")
     assert [r["type"] for r in records].count("episode") == 1
     resume = next(r for r in records if r["type"] == "resume")
-    assert resume["run_id"] == "mid" and resume["step"] == (3 if after_record else 2)
+    assert resume["run_id"] == "mid" and resume["step"] == goes_on_at
     steps = _steps(tmp_path / "rec")
     assert [s["index"] for s in steps] == list(range(len(straight_sms)))
     assert [s["action"] for s in steps] == [s["action"] for s in straight_sms]
@@ -353,3 +387,68 @@ def test_suite_records_an_unparseable_completion_kept_abstract(tmp_path):
     assert "unparseable completion, abstract action kept" in steps[0]["info"]["notes"][0]
     assert steps[0]["candidates"][0]["text"] == steps[0]["action"]
     assert [s["index"] for s in steps] == list(range(result.steps)) and result.extra["action_errors"] >= 1
+
+
+def test_cli_run_sigkilled_anywhere_resumes_with_every_step_once(tmp_path, default_scorer):
+    """SIGKILL as soon as two steps are recorded (wherever the run is then), then --resume."""
+    import signal
+    import time
+
+    from vera.trajectory import read_jsonl
+
+    db, rec = tmp_path / "ck.sqlite", tmp_path / "rec"
+    common = [sys.executable, "-m", "vera.cli", "run", "--env", "simdroid", "--agent", "vdroid", "--task",
+              SMS_TASK, "--seed", str(SMS_SEED), "-o", f"checkpoint_db={db}", "-o", "progress=false",
+              "--record", str(rec)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    process = subprocess.Popen([*common, "-o", "run_id=k9"], cwd=tmp_path, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while process.poll() is None and time.monotonic() < deadline:
+        if len(_steps(rec)) >= 2 if (rec / "trajectory.jsonl").exists() else False:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    assert process.wait(timeout=60) == -signal.SIGKILL, "the run ended before it could be killed"
+    killed_at = len(_steps(rec))
+    resumed = subprocess.run([*common, "--resume", "k9", "--json"], cwd=tmp_path, env=env, capture_output=True,
+                             text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    outcome = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert outcome["success"] == 1.0
+    records = read_jsonl(rec / "trajectory.jsonl")
+    assert [r["type"] for r in records].count("episode") == 1 and records[-1]["type"] == "outcome"
+    assert next(r for r in records if r["type"] == "resume")["step"] >= killed_at
+    assert [s["index"] for s in _steps(rec)] == list(range(outcome["steps"]))
+
+
+def test_a_handed_out_action_is_in_sqlite_before_it_leaves(tmp_path):
+    """LangGraph persists an interrupt when its stream closes; the suite adapter must not leave that to
+    the garbage collector, or a kill right after the step is recorded would lose the hand-out."""
+    import gc
+
+    from vera.agents.droid import (
+        DroidAgent,
+        ExternalIO,
+        SuiteDroid,
+        graph_config,
+        open_checkpointer,
+        pending_handout,
+    )
+
+    episode = start_episode(EASY_TASK, 0)
+    db = tmp_path / "ck.sqlite"
+    policy = VDroidPolicy(PreferScorer("Clock", "status"), CompactPrompt(), app_names=list(episode.app_names))
+    player = SuiteDroid(DroidAgent(policy, ExternalIO()), episode.env, 5, checkpoint_db=db, run_id="h",
+                        resume=None)
+    gc.disable()
+    try:
+        action = player.act(episode.goal, episode.env.get_state())
+        checkpointer, conn = open_checkpointer(db)
+        assert conn is not None
+        snapshot = DroidAgent(policy, ExternalIO()).build_graph(checkpointer).get_state(graph_config("h", 5))
+        conn.close()
+    finally:
+        gc.enable()
+    assert pending_handout(snapshot) == {"action": action.to_dict()}
+    assert player.step_record()["candidates"][0]["text"] == player.step_record()["info"]["chosen"]

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
@@ -89,9 +89,9 @@ class Actuator(Protocol):
 
 
 class Observer(Protocol):
-    """The current screen's elements."""
+    """The current screen's elements (`state`: the graph state of the node asking)."""
 
-    def elements(self) -> list[UIElement]: ...
+    def elements(self, state: Mapping[str, Any] | None = None) -> list[UIElement]: ...
 
 
 @dataclass
@@ -100,7 +100,7 @@ class EnvIO:
 
     env: AndroidEnv
 
-    def elements(self) -> list[UIElement]:
+    def elements(self, state: Mapping[str, Any] | None = None) -> list[UIElement]:
         return list(self.env.get_state().ui_elements)
 
     def execute(self, action: JSONAction) -> str | None:
@@ -117,11 +117,18 @@ class EnvIO:
 @dataclass
 class ExternalIO:
     """A loop outside the graph (the SimDroid suite) observes and executes: the ``act`` node hands the
-    action out with a LangGraph ``interrupt`` and resumes when the loop calls back with the next screen."""
+    action out with a LangGraph ``interrupt`` and resumes when the loop calls back with the next screen.
+
+    While a killed run is resumed, `sync` (set by `SuiteDroid`) brings the fresh device up to the
+    actions the asking node's state has executed, and the screen is read from the device itself.
+    """
 
     latest: list[UIElement] = field(default_factory=list)
+    sync: Callable[[Sequence[dict[str, Any]]], list[UIElement]] | None = None
 
-    def elements(self) -> list[UIElement]:
+    def elements(self, state: Mapping[str, Any] | None = None) -> list[UIElement]:
+        if self.sync is not None:
+            return self.sync((state or {}).get("executed", []))
         return list(self.latest)
 
     def execute(self, action: JSONAction) -> str | None:
@@ -195,17 +202,17 @@ class DroidAgent:
             self.summarizer = LLMSummarizer(self.llm) if self.llm is not None else RuleSummarizer()
 
     # --- nodes -------------------------------------------------------------------------------------
-    def _observe_elements(self) -> list[UIElement]:
-        self._elements = self.io.elements()
+    def _observe_elements(self, state: Mapping[str, Any]) -> list[UIElement]:
+        self._elements = self.io.elements(state)
         self._candidates = None
         return self._elements
 
     def observe(self, state: DroidState) -> dict[str, Any]:
-        elements = self._observe_elements()
+        elements = self._observe_elements(state)
         return {"screen": screen_html(elements), "error": None, "notes": []}
 
     def propose(self, state: DroidState) -> dict[str, Any]:
-        elements = self._elements if self._elements is not None else self._observe_elements()
+        elements = self._elements if self._elements is not None else self._observe_elements(state)
         self._candidates = self.policy.candidates(state["goal"], elements)
         return {"n_candidates": len(self._candidates)}
 
@@ -259,7 +266,7 @@ class DroidAgent:
 
     def memorize(self, state: DroidState) -> dict[str, Any]:
         chosen = candidate_from_dict(state["chosen"] or {})
-        after = self.io.elements()
+        after = self.io.elements(state)
         before = self._before if self._before is not None else after
         assert self.summarizer is not None
         summary = self.summarizer.summarize(StepOutcome(state["goal"], chosen, before, after, state.get("error")))
@@ -310,12 +317,10 @@ class DroidAgent:
             payload: DroidState | None = initial_state(goal, run_id, max_steps)
             if resume:
                 snapshot = load_snapshot(graph, config, resume, goal, checkpoint_db)
-                if replay is not None:
+                if replay is not None:  # what the graph has executed (finished nodes are not run again)
                     for action in snapshot.values.get("executed", []):
                         replay(JSONAction.from_dict(action))
-                if not snapshot.next:
-                    return DroidRunResult(run_id, dict(snapshot.values), resumed=True)
-                payload = None
+                payload = None  # from the last checkpoint; an ended graph streams nothing
             started = time.perf_counter()
             for update in graph.stream(payload, config, stream_mode="updates", durability="sync"):
                 for node, values in update.items():
@@ -417,10 +422,10 @@ class SuiteDroid:
         self._config = graph_config(self.run_id, max_steps)
         self._final: dict[str, Any] | None = None
         self._started = False  # the graph has a thread (a fresh run started, or a resumed one loaded)
-        self._waiting = False  # the graph sits in ``act``, waiting for the outcome of its action
-        self._handout: dict[str, Any] | None = None  # handed out before a kill, never recorded: again
+        self._handout: dict[str, Any] | None = None  # reached while resuming: the next act hands it out
         self._last_error: str | None = None
         self._record: dict[str, Any] = {}
+        self._replayed = -1  # executed actions replayed on this device while resuming (-1: none yet)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -443,41 +448,53 @@ class SuiteDroid:
         self._last_error = error
 
     def resume_episode(self, goal: str, recorded_steps: Sequence[dict[str, Any]] = ()) -> int:
-        """Load the killed run, replay its executed actions on this (fresh) device, return the next step.
+        """Continue the killed run on this (fresh) device up to its next hand-out; return that step's index.
 
-        A run killed while its ``act`` node was handing an action out either recorded that step (then
-        the action is replayed too and the run goes on with the next step) or not (then the same action
-        is handed out again as that step), so no step is recorded twice or lost.
+        The graph goes on from its last checkpoint with LangGraph's own resume (nodes that had finished
+        are not run again); while it does, the device replays the actions the graph's state says were
+        executed, just before a node reads the screen. A run killed while ``act`` was handing an action
+        out either recorded that step (then its outcome is given back from the record and the run goes
+        on with the next step) or not (then the same action is handed out again as that step). So no
+        step is recorded twice or lost, wherever the kill came.
         """
         self._open()
         snapshot = load_snapshot(self._graph, self._config, self.run_id, goal, self.checkpoint_db)
-        values = snapshot.values
-        self._observe_for_policy()
-        for action in values.get("executed", []):
-            self.env.execute_action(JSONAction.from_dict(action))
-            self._observe_for_policy()
-        step = int(values.get("step", 0))
         self._started = True
-        if not snapshot.next:  # the graph had ended (status or budget)
-            self._final = dict(values)
-            return step
         pending = pending_handout(snapshot)
+        payload: Any = None
         if pending is not None:
-            self._waiting = True
+            step = int(snapshot.values.get("step", 0))
             recorded = next((r for r in recorded_steps if int(r.get("index", -1)) == step), None)
             if recorded is None:
+                self._sync(snapshot.values.get("executed", []))
                 self._handout = pending
-            else:
-                self._last_error = (recorded.get("info") or {}).get("error")
-                if pending.get("action") is not None:
-                    try:
-                        self.env.execute_action(JSONAction.from_dict(pending["action"]))
-                    except VeraError:  # it failed the first time too (recorded); the device is as then
-                        pass
-                    self._observe_for_policy()
-                step += 1
-        self.agent.io.latest = list(self.env.get_state().ui_elements)
-        return step
+                return step
+            from langgraph.types import Command
+
+            payload = Command(resume={"error": (recorded.get("info") or {}).get("error")})
+        self.agent.io.sync = self._sync
+        try:
+            self._handout = self._advance(payload)
+        finally:
+            self.agent.io.sync = None
+        values = (self._final or {}) if self._handout is None else self._graph.get_state(self._config).values
+        self._sync(values.get("executed", []))  # no node may have read the screen on the way
+        return int(values.get("step", 0))
+
+    def _sync(self, executed: Sequence[dict[str, Any]]) -> list[UIElement]:
+        """Replay the executed actions this device has not seen yet; the screen it then shows."""
+        if self._replayed < 0:
+            self._observe_for_policy()
+            self._replayed = 0
+        for action in executed[self._replayed:]:
+            self.agent._before = list(self.env.get_state().ui_elements)  # for memorize's summary
+            try:
+                self.env.execute_action(JSONAction.from_dict(action))
+            except VeraError:  # executed once, so it should again; if not, go on with the screen we have
+                pass
+            self._observe_for_policy()
+        self._replayed = max(self._replayed, len(executed))
+        return list(self.env.get_state().ui_elements)
 
     def _observe_for_policy(self) -> None:
         """Show the policy each replayed screen, as the killed run did (app names, texts read earlier)."""
@@ -516,22 +533,33 @@ class SuiteDroid:
             self.agent.on_progress("finish", {"step": step, "action": self._record["info"]["chosen"]})
         return action
 
-    def _advance(self, payload: Any) -> JSONAction:
-        """Stream the graph until the next handed-out action, or until it ends."""
-        for update in self._graph.stream(payload, self._config, stream_mode="updates", durability="sync"):
-            for node, values in update.items():
-                if node == "__interrupt__":
-                    self._waiting = True
-                    return self._hand(values[0].value)
-                if self.agent.on_progress is not None:
-                    self.agent.on_progress(node, dict(values or {}))
-                if (node == "memorize" and self.exit_after_steps is not None and values
-                        and values.get("step", 0) >= self.exit_after_steps):
-                    os._exit(137)  # a real kill, for resume tests: checkpoints are already synced
-        self._waiting = False
-        self._final = dict(self._graph.get_state(self._config).values)
-        self.close()
-        return self._terminal_action()
+    def _advance(self, payload: Any) -> dict[str, Any] | None:
+        """Stream the graph until its ``act`` node hands out an action (returned), or until it ends (None).
+
+        LangGraph writes the interrupt (what ``act`` hands out) to the checkpointer only when the stream
+        is closed, so it is closed before the action leaves: a kill after that finds it in SQLite.
+        """
+        stream = self._graph.stream(payload, self._config, stream_mode="updates", durability="sync")
+        handout: dict[str, Any] | None = None
+        try:
+            for update in stream:
+                for node, values in update.items():
+                    if node == "__interrupt__":
+                        handout = values[0].value
+                        break
+                    if self.agent.on_progress is not None:
+                        self.agent.on_progress(node, dict(values or {}))
+                    if (node == "memorize" and self.exit_after_steps is not None and values
+                            and values.get("step", 0) >= self.exit_after_steps):
+                        os._exit(137)  # a real kill, for resume tests: checkpoints are already synced
+                if handout is not None:
+                    break
+        finally:
+            stream.close()
+        if handout is None:
+            self._final = dict(self._graph.get_state(self._config).values)
+            self.close()
+        return handout
 
     def _terminal_action(self) -> JSONAction:
         self._record = {}
@@ -544,23 +572,22 @@ class SuiteDroid:
         self._record = {}
         if self._graph is None and self.resume:  # a loop without the resume hook (AndroidWorld's)
             self.resume_episode(goal)
-        else:
-            self.agent.io.latest = list(state.ui_elements)
-        self._open()
-        if self._final is not None:
-            return self._terminal_action()
+        self.agent.io.latest = list(state.ui_elements)
         if self._handout is not None:
             handout, self._handout = self._handout, None
             return self._hand(handout)
+        if self._final is not None:
+            return self._terminal_action()
+        self._open()
         if not self._started:
             self._started = True
-            return self._advance(initial_state(goal, self.run_id, self.max_steps))
-        if not self._waiting:
-            return self._advance(None)  # killed between nodes: go on from the last checkpoint
-        from langgraph.types import Command
+            handout = self._advance(initial_state(goal, self.run_id, self.max_steps))
+        else:
+            from langgraph.types import Command
 
-        error, self._last_error = self._last_error, None
-        return self._advance(Command(resume={"error": error}))
+            error, self._last_error = self._last_error, None
+            handout = self._advance(Command(resume={"error": error}))
+        return self._hand(handout) if handout is not None else self._terminal_action()
 
 
 def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str, Any]) -> SuiteDroid:
