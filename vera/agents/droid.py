@@ -4,7 +4,8 @@ Every step runs the six nodes once; the graph ends when the agent sends ``status
 budget. The typed state (`DroidState`) holds only plain JSON data (goal, memory, executed actions, the
 chosen candidate), and a SQLite checkpointer (langgraph-checkpoint-sqlite) writes it after every node,
 so a killed run continues from its last completed node: ``vera run ... --resume RUN_ID``. On a fresh
-simulated device the executed actions are replayed first, so the device is where the run left it.
+simulated device the executed actions are replayed, so the device is where the run left it, and the
+step numbers (and the trajectory of ``--record``) go on where they stopped.
 
 Bad input never stops a run: a candidate that fails to execute is recorded with its reason (in the
 working memory and the trajectory) and the agent goes on; an abstract action whose LLM completion is
