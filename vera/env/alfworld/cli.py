@@ -117,7 +117,11 @@ def diff(
     results = [done_out[str(r.path)] for r in refs if finished(r) and str(r.path) in done_out]
     jobs = [(str(r.path), r.name, walks, steps, seed, record is not None) for r in todo]
     if workers > 1:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        # fast_downward maps a fresh 33 MB copy of libdownward.so for every TextWorld game it loads and
+        # keeps it until the process ends (its temp file is deleted but still takes disk space), so
+        # workers are replaced every 50 games; a 16-worker train sweep filled a 64 GB disk without this.
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                   max_tasks_per_child=50)
         outcomes = pool.map(_diff_one, jobs)
     else:
         pool, outcomes = None, map(_diff_one, jobs)
