@@ -233,7 +233,9 @@ def lexical_features(segments: Sequence[str], candidates: Sequence[str], joined:
 # the goal's salient values has been entered or is visible. They are read from the context text the
 # `CompactPrompt` writes ("Goal: ...", "Done: summary | summary ...", "Screen: ...") and the candidates'
 # short texts; other prompt styles simply give zeros for the parts they lack.
-N_PROGRESS = 16
+N_PROGRESS = 19
+_QUESTION = re.compile(r"\?|^\s*(?:what|which|how|when|where|who|whose|do i|does|did|is|are|was|were|can|could)\b",
+                       re.IGNORECASE)
 _TYPED = re.compile(r'^Typed "(.*)" into the "(.*)" field')
 _CLICKED = re.compile(r'^(?:Clicked on|Long-pressed on) the "(.*)" (?:button|element)')
 _ANSWERED = re.compile(r'^Answered "(.*)"')
@@ -302,6 +304,7 @@ def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Ten
     shown_share = sum(v in facts.screen for v in goal_values) / len(goal_values) if goal_values else 0.0
     since_type = next((i for i, h in enumerate(reversed(facts.history)) if _TYPED.match(h)), None)
     clicked_after_type = float(since_type is not None and since_type > 0)
+    question = float(bool(_QUESTION.search(facts.goal)))  # a question is answered; a task is not
     rows = []
     for cand in candidates:
         is_status = float(cand.startswith("status complete"))
@@ -335,6 +338,7 @@ def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Ten
             is_status, is_status * typed_share, is_status * shown_share, is_status * min(n_steps, 20) / 20.0,
             is_status * last_typed, is_status * float(facts.answered), is_status * clicked_after_type,
             is_answer * float(facts.answered), min(n_steps, 20) / 20.0, float(n_steps == 0),
+            is_answer * question, is_answer * (1.0 - question), is_status * question * (1.0 - float(facts.answered)),
         ])
     return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_PROGRESS)
 
