@@ -341,8 +341,23 @@ class SplitTreeAttention:
     def prepare(self, owner: Tensor, offset: Tensor, p: int, lengths: Sequence[int]) -> Any:
         return owner, offset, len(lengths), max(lengths)
 
+    @staticmethod
+    def _batch(q: Tensor, k: Tensor, v: Tensor, mask: Any) -> tuple[Tensor, Tensor, Tensor]:
+        """Queries, keys and values of the candidates [1, heads, m, d] padded to [n, heads, width, d]."""
+        owner, offset, n, width = mask[:4]
+        d, group = q.shape[-1], q.shape[1] // k.shape[1]
+
+        def pad(x: Tensor) -> Tensor:
+            padded = x.new_zeros(n, width, x.shape[1], d)
+            padded[owner, offset] = x[0].transpose(0, 1)
+            return padded.transpose(1, 2)
+        kb, vb = pad(k), pad(v)
+        if group > 1:
+            kb, vb = kb.repeat_interleave(group, dim=1), vb.repeat_interleave(group, dim=1)
+        return pad(q), kb, vb
+
     def __call__(self, q: Tensor, k_ctx: Tensor, v_ctx: Tensor, k: Tensor, v: Tensor, mask: Any) -> Tensor:
-        owner, offset, n, width = mask
+        owner, offset = mask[:2]
         attend = ATTENTION_WITH_LSE.get(q.device.type, _math_attention_lse)
         _, heads, m, d = q.shape
         kv_heads = k.shape[1]
@@ -352,14 +367,7 @@ class SplitTreeAttention:
         out_a, lse_a = attend(qa, k_ctx, v_ctx, False)
         out_a, lse_a = out_a.reshape(1, heads, m, d)[0], lse_a.reshape(1, heads, m)[0]
         # (b) each candidate causally against itself, padded to [n, heads, width, d]
-        def pad(x: Tensor) -> Tensor:
-            padded = x.new_zeros(n, width, x.shape[1], d)
-            padded[owner, offset] = x[0].transpose(0, 1)
-            return padded.transpose(1, 2)
-        kb, vb = pad(k), pad(v)
-        if group > 1:
-            kb, vb = kb.repeat_interleave(group, dim=1), vb.repeat_interleave(group, dim=1)
-        out_b, lse_b = attend(pad(q), kb, vb, True)
+        out_b, lse_b = attend(*self._batch(q, k, v, mask), True)
         out_b = out_b.transpose(1, 2)[owner, offset].transpose(0, 1)  # [heads, m, d]
         lse_b = lse_b.transpose(1, 2)[owner, offset].transpose(0, 1)  # [heads, m]
         top = torch.maximum(lse_a, lse_b)
@@ -368,8 +376,30 @@ class SplitTreeAttention:
         return merged.to(q.dtype)[None]
 
 
+class GatherSplitTreeAttention(SplitTreeAttention):
+    """`SplitTreeAttention` whose candidate batch is built by one gather per tensor instead of zero-fill +
+    scatter + GQA head repeat: slot j of candidate i reads token ``start_i + min(j, len_i - 1)`` (padding
+    slots repeat the last token; only padding queries, which are dropped, can see them under the causal
+    mask), and the K/V heads are expanded to the query heads in the same gather. Fewer kernels per layer."""
+
+    def prepare(self, owner: Tensor, offset: Tensor, p: int, lengths: Sequence[int]) -> Any:
+        lens = torch.tensor(list(lengths), device=owner.device)
+        starts = torch.cumsum(lens, 0) - lens
+        slots = torch.arange(max(lengths), device=owner.device)
+        tokens = starts[:, None] + torch.minimum(slots[None, :], lens[:, None] - 1)  # [n, width]
+        return owner, offset, tokens
+
+    @staticmethod
+    def _batch(q: Tensor, k: Tensor, v: Tensor, mask: Any) -> tuple[Tensor, Tensor, Tensor]:
+        tokens = mask[2]
+        heads = torch.arange(q.shape[1], device=q.device)
+        kv_heads = heads // (q.shape[1] // k.shape[1])
+        rows = tokens[:, None, :]  # [n, 1, width] -> gathered [n, heads, width, d]
+        return q[0][heads[None, :, None], rows], k[0][kv_heads[None, :, None], rows], v[0][kv_heads[None, :, None], rows]
+
+
 TREE_ATTENTION: dict[str, Any] = {"sdpa": SDPATreeAttention, "flex": FlexTreeAttention,
-                                  "split": SplitTreeAttention}
+                                  "split": SplitTreeAttention, "split_gather": GatherSplitTreeAttention}
 
 
 def _readout_mask(owner: Tensor, last: Tensor, p: int) -> Tensor:
@@ -408,23 +438,16 @@ class FastSharedPrefixStrategy:
     set of matmuls over p + m rows, fewer launches), splitting the rows only for attention: the context
     causally against itself, the candidates by the tree attention. Its last layer computes K/V for every
     row but queries, attention, output projection and MLP only at the read-out rows.
-
-    `scope` says what one compiled graph covers: "layer" (one layer body, called once per layer) or
-    "model" (all layers in one graph: one guard check and one generated launcher per decision instead of
-    one per layer, so the host issues the ~1,000 kernels well ahead of the GPU).
     """
 
     differentiable = False  # runs under no_grad; train with the HF-module strategies
 
     def __init__(self, compile: bool | None = None, attention: str = "sdpa",
-                 name: str = "fast_shared_prefix", joint: bool = False, scope: str = "layer") -> None:
-        if scope not in ("layer", "model"):
-            raise ValueError(f"scope must be 'layer' or 'model', not {scope!r}")
+                 name: str = "fast_shared_prefix", joint: bool = False) -> None:
         self.name = name
         self.compile = compile
         self.attention = TREE_ATTENTION[attention]()
         self.joint = joint
-        self.scope = scope
         self._compiled: dict[str, Any] = {}
 
     def _layers(self, model: Any) -> list[_LayerWeights]:
@@ -517,32 +540,6 @@ class FastSharedPrefixStrategy:
         v = v.view(t, -1, w.head_dim).transpose(0, 1)[None]
         return self._attention_out_mlp(w, x[sel], _masked_attention(q, k, v, allowed), None)
 
-    def _joint_layers(self, layers: list[_LayerWeights], x: Tensor, cos: Tensor, sin: Tensor, p: int, mask: Any,
-                      sel: Tensor, readout: Tensor, step: Any = None, last_step: Any = None) -> Tensor:
-        step, last_step = step or self._joint, last_step or self._joint_last
-        for w in layers[:-1]:
-            x = step(w, x, cos, sin, p, mask)
-        return last_step(layers[-1], x, cos, sin, sel, readout)
-
-    def _split_layers(self, layers: list[_LayerWeights], x: Tensor, cos: Tensor, sin: Tensor, y: Tensor,
-                      cos_y: Tensor, sin_y: Tensor, mask: Any, sel: Tensor, context_step: Any = None,
-                      candidate_step: Any = None) -> Tensor:
-        """Context rows `x` through every layer (keeping each layer's K/V), then candidate rows `y`."""
-        context_step, candidate_step = context_step or self._context, candidate_step or self._candidates
-        kv = []
-        for i, w in enumerate(layers):
-            x, k, v = context_step(w, x, cos, sin, i == len(layers) - 1)
-            kv.append((k, v))
-        for i, (w, (k, v)) in enumerate(zip(layers, kv, strict=True)):
-            y = candidate_step(w, y, cos_y, sin_y, k, v, mask, sel if i == len(layers) - 1 else None)
-        return y
-
-    def _run(self, name: str, body: Any, steps: dict[str, Any], device: torch.device, *args: Any) -> Tensor:
-        """`body(*args)` compiled whole (scope "model") or with each named step compiled (scope "layer")."""
-        if self.scope == "model":
-            return self._fn(name, body, device)(*args)
-        return body(*args, **{key: self._fn(key, fn, device) for key, fn in steps.items()})
-
     def last_hidden(self, model: Any, context_ids: Tensor, candidate_ids: Sequence[Tensor],
                     context_kv: ContextKV | None = None) -> Tensor:
         _check(context_ids, candidate_ids)
@@ -560,17 +557,26 @@ class FastSharedPrefixStrategy:
                 positions = torch.cat([torch.arange(p, device=device), p + offset])
                 x = decoder.embed_tokens(torch.cat([context_ids, *candidate_ids]))
                 cos, sin = decoder.rotary_emb(x[None], positions[None])
-                x = self._run("joint_model", self._joint_layers,
-                              {"step": self._joint, "last_step": self._joint_last}, device,
-                              layers, x, cos[0], sin[0], p, mask, p + last, readout)
+                cos, sin = cos[0], sin[0]
+                step = self._fn("joint", self._joint, device)
+                for w in layers[:-1]:
+                    x = step(w, x, cos, sin, p, mask)
+                x = self._fn("joint_last", self._joint_last, device)(layers[-1], x, cos, sin, p + last, readout)
             else:
                 x = decoder.embed_tokens(context_ids)
                 cos, sin = decoder.rotary_emb(x[None], torch.arange(p, device=device)[None])
                 y = decoder.embed_tokens(torch.cat(list(candidate_ids)))
                 cos_y, sin_y = decoder.rotary_emb(y[None], (p + offset)[None])
-                x = self._run("split_model", self._split_layers,
-                              {"context_step": self._context, "candidate_step": self._candidates}, device,
-                              layers, x, cos[0], sin[0], y, cos_y[0], sin_y[0], mask, last)
+                context_step = self._fn("context", self._context, device)
+                candidate_step = self._fn("candidates", self._candidates, device)
+                kv = []
+                for i, w in enumerate(layers):
+                    x, k, v = context_step(w, x, cos[0], sin[0], i == len(layers) - 1)
+                    kv.append((k, v))
+                for i, (w, (k, v)) in enumerate(zip(layers, kv, strict=True)):
+                    rows = last if i == len(layers) - 1 else None
+                    y = candidate_step(w, y, cos_y[0], sin_y[0], k, v, mask, rows)
+                x = y
             return decoder.norm(x)
 
 
@@ -579,11 +585,8 @@ STRATEGIES: dict[str, PrefixStrategy] = {
                         FastSharedPrefixStrategy(),
                         FastSharedPrefixStrategy(attention="flex", name="fast_shared_prefix_flex"),
                         FastSharedPrefixStrategy(attention="split", name="fast_shared_prefix_split"),
-                        FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint"),
-                        FastSharedPrefixStrategy(attention="split", scope="model",
-                                                 name="fast_shared_prefix_split_model"),
-                        FastSharedPrefixStrategy(attention="split", joint=True, scope="model",
-                                                 name="fast_shared_prefix_joint_model"))
+                        FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint_scatter"),
+                        FastSharedPrefixStrategy(attention="split_gather", joint=True, name="fast_shared_prefix_joint"))
 }
 
 
