@@ -168,22 +168,22 @@ def test_progress_features():
     cands = ["type 'Ann Lee' into input 'Name' holding 'Ann Lee' #2", "type '555-1234' into input 'Phone' (empty) #3",
              "click button 'Add' #5", "click button 'Save' #6", "status complete: the task is done"]
     feats = progress_features(split_context(context), cands)
-    assert feats.shape == (5, 19)
+    assert feats.shape == (5, 17)
     typed_before, holds, empty, repeats, same_as_last = (feats[:, i] for i in range(5))
     assert typed_before.tolist() == [1, 0, 0, 0, 0] and holds.tolist() == [1, 0, 0, 0, 0]
     assert empty.tolist() == [0, 1, 0, 0, 0] and same_as_last.tolist() == [1, 0, 0, 0, 0]
     assert repeats[2] > 0 and repeats[3] == 0  # "Add" was clicked before, "Save" was not
     status = feats[4]
     assert status[6] == 1 and 0 < status[7] < 1  # status: some of the goal's values typed, not all
-    assert status[10] == 1  # the last step typed (nothing saved since)
-    assert feats[:4, 6:13].abs().sum() == 0  # the status-only columns are zero for other candidates
+    assert status[9] == 1  # the last step typed (nothing saved since)
+    assert feats[:4, 6:12].abs().sum() == 0  # the status-only columns are zero for other candidates
     asked = progress_features(split_context("Goal: How many alarms are set?\nDone: nothing yet\nScreen: s"),
                               ["answer '3'", "status complete: the task is done"])
-    assert asked[0, 16] == 1 and asked[0, 17] == 0 and asked[1, 18] == 1  # unanswered question: answer first
-    assert feats[:, 16:].sum() == 0  # not a question: no answer candidates here, status not held back
+    assert asked[0, 14] == 1 and asked[0, 15] == 0 and asked[1, 16] == 1  # unanswered question: answer first
+    assert feats[:, 14:].sum() == 0  # not a question: no answer candidates here, status not held back
     # nothing done yet: the "start" column is set, no history-derived cue is
     fresh = progress_features(split_context("Goal: x\nDone: nothing yet\nScreen: s"), cands)
-    assert fresh[:, 15].tolist() == [1] * 5 and fresh[:, [0, 3, 4, 5]].abs().sum() == 0
+    assert fresh[:, 13].tolist() == [1] * 5 and fresh[:, [0, 3, 4, 5]].abs().sum() == 0
     assert cue_features(split_context(context), cands).shape == (5, FEATURE_SETS["progress"])
     assert cue_features(split_context(context), cands, "lexical").shape == (5, FEATURE_SETS["lexical"])
     # hyphenated words also match joined: a goal's "wifi" finds "Wi-Fi"

@@ -50,6 +50,7 @@ def verifier(
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
     context_dropout: Annotated[float, typer.Option(help="Encoder heads: share of training states scored "
                                                         "from the cue features alone.")] = 0.0,
+    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical or progress.")] = "progress",
     tasks: Annotated[str | None, typer.Option(help="Comma-separated train tasks (default: the train split).")] = None,
     checkpoint_dir: Annotated[Path | None, typer.Option(help="Resumable checkpoints (default beside --out).")] = None,
     fresh: Annotated[bool, typer.Option(help="Ignore existing checkpoints and start over.")] = False,
@@ -68,7 +69,7 @@ def verifier(
     run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
                    rounds=rounds, round_epochs=round_epochs, round_seeds=round_seeds, round_sample=round_sample,
                    round_success=round_success, final_success=final_success, lora_r=lora_r,
-                   context_dropout=context_dropout,
+                   context_dropout=context_dropout, features=features,
                    tasks=[t.strip() for t in tasks.split(",") if t.strip()] if tasks else None,
                    log=_log(as_json))
     started = time.perf_counter()

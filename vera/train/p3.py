@@ -348,11 +348,12 @@ class Trainable:
     kind: str
 
 
-def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: float = 0.0) -> Trainable:
+def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: float = 0.0,
+                   features: str = "progress") -> Trainable:
     """A trainable scorer for ``encoder`` (fresh head), ``encoder:PATH`` (continue) or ``hf:PATH`` (LoRA).
 
     ``context_dropout`` (fresh encoder heads): the share of training states scored from the cue
-    features alone (`HeadConfig.context_dropout`)."""
+    features alone (`HeadConfig.context_dropout`); ``features``: the head's cue feature set."""
     from vera.verifier.prompt import CompactPrompt, VDroidPrompt
 
     kind, _, arg = spec.partition(":")
@@ -365,7 +366,7 @@ def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: 
         from vera.verifier.encoder import HeadConfig
 
         scorer = (EncoderVerifier.load(arg) if arg
-                  else EncoderVerifier(seed=seed, config=HeadConfig(context_dropout=context_dropout)))
+                  else EncoderVerifier(seed=seed, config=HeadConfig(context_dropout=context_dropout, features=features)))
         return Trainable(scorer, CompactPrompt(), lambda out, meta: scorer.save(out, extra_metadata=meta), "encoder")
     if kind == "hf":
         from vera.llm.hf import HFCausalLM, HFScorer, make_head
@@ -412,6 +413,7 @@ class TrainRun:
     final_success: bool = True
     lora_r: int = 16
     context_dropout: float = 0.0
+    features: str = "progress"
     tasks: list[str] | None = None
     heldout_tasks: list[str] | None = None
     log: Callable[[str], None] = print
@@ -452,7 +454,8 @@ class TrainRun:
         from vera.agents.policy import VDroidPolicy
 
         cfg = self.config
-        trainable = make_trainable(self.scorer_spec, cfg.seed, self.lora_r, self.context_dropout)
+        trainable = make_trainable(self.scorer_spec, cfg.seed, self.lora_r, self.context_dropout,
+                                   self.features)
         scorer, style = trainable.scorer, trainable.style
         policy = VDroidPolicy(scorer, style)
 
