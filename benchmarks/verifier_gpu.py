@@ -17,8 +17,7 @@ Variants (all from vera.llm.prefix, the code the HF scorer runs):
                  (candidates x context, each candidate x itself) merged by their log-sum-exps.
   fast_shared_prefix_joint  split attention, and the context and candidate rows through each layer's matmuls as
                  ONE 4,000-row matrix (split only for attention); the last layer computes queries, attention and
-                 MLP only at the 30 read-out rows; the candidates' self-attention batch is built by one gather
-                 per tensor (_joint_scatter: zero-fill + scatter + head repeat, as _split does).
+                 MLP only at the 30 read-out rows; attention outputs written straight into the o-proj input.
 Scores: P(Yes) over {Yes, No} from the logits at each candidate's last token, and log-odds; all compared
 with naive. Prints one JSON object as its last line: device, figures, max |diffs|.
 Reference (plain HF on an H200): naive 2.48 s, prefix KV 226 ms, packed 145 ms; linear-FLOP floor ~80 ms.
@@ -44,7 +43,7 @@ LLAMA_8B = dict(vocab_size=128256, hidden_size=4096, num_hidden_layers=32, num_a
 TINY = dict(vocab_size=512, hidden_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
             intermediate_size=128, max_position_embeddings=4096, tie_word_embeddings=False)
 VARIANTS = ("naive", "prefix_kv", "packed", "shared_prefix", "fast_shared_prefix", "fast_shared_prefix_flex",
-            "fast_shared_prefix_split", "fast_shared_prefix_joint_scatter", "fast_shared_prefix_joint")
+            "fast_shared_prefix_split", "fast_shared_prefix_joint")
 YES_ID, NO_ID = 9642, 2822  # Llama-3 "Yes" / "No" (any two ids serve with random weights)
 
 

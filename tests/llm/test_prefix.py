@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vera.llm.prefix import STRATEGIES, GatherSplitTreeAttention, SplitTreeAttention
+from vera.llm.prefix import STRATEGIES
 from vera.llm.testing import build_tiny_causal_lm
 
-NEW = ["fast_shared_prefix_joint", "fast_shared_prefix_joint_scatter"]
+NEW = ["fast_shared_prefix_joint"]
 
 
 def _inputs(seed: int, context: int, lengths: list[int], vocab: int = 512):
@@ -45,21 +45,3 @@ def test_joint_last_layer_only_reads_out_own_candidate():
         other = joint.last_hidden(model, ctx, changed)
     assert torch.allclose(base[0], other[0], atol=1e-5) and torch.allclose(base[2], other[2], atol=1e-5)
     assert not torch.allclose(base[1], other[1], atol=1e-3)
-
-
-def test_gather_batch_equals_scatter_batch():
-    """The gathered candidate batch equals the zero-filled one wherever a real query can look."""
-    gen = torch.Generator().manual_seed(3)
-    lengths = [3, 1, 5, 2]
-    m, heads, kv_heads, d = sum(lengths), 4, 2, 8
-    q, k, v = (torch.randn(1, h, m, d, generator=gen) for h in (heads, kv_heads, kv_heads))
-    owner = torch.repeat_interleave(torch.arange(4), torch.tensor(lengths))
-    offset = torch.cat([torch.arange(n) for n in lengths])
-    scatter, gather = SplitTreeAttention(), GatherSplitTreeAttention()
-    want = scatter._batch(q, k, v, scatter.prepare(owner, offset, 10, lengths))
-    got = gather._batch(q, k, v, gather.prepare(owner, offset, 10, lengths))
-    for a, b in zip(want, got, strict=True):
-        assert a.shape == b.shape == (4, heads, 5, d)
-        for i, n in enumerate(lengths):
-            assert torch.equal(a[i, :, :n], b[i, :, :n])  # real slots equal; padding slots are never seen
-            assert torch.isfinite(b[i]).all()

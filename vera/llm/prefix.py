@@ -341,23 +341,8 @@ class SplitTreeAttention:
     def prepare(self, owner: Tensor, offset: Tensor, p: int, lengths: Sequence[int]) -> Any:
         return owner, offset, len(lengths), max(lengths)
 
-    @staticmethod
-    def _batch(q: Tensor, k: Tensor, v: Tensor, mask: Any) -> tuple[Tensor, Tensor, Tensor]:
-        """Queries, keys and values of the candidates [1, heads, m, d] padded to [n, heads, width, d]."""
-        owner, offset, n, width = mask[:4]
-        d, group = q.shape[-1], q.shape[1] // k.shape[1]
-
-        def pad(x: Tensor) -> Tensor:
-            padded = x.new_zeros(n, width, x.shape[1], d)
-            padded[owner, offset] = x[0].transpose(0, 1)
-            return padded.transpose(1, 2)
-        kb, vb = pad(k), pad(v)
-        if group > 1:
-            kb, vb = kb.repeat_interleave(group, dim=1), vb.repeat_interleave(group, dim=1)
-        return pad(q), kb, vb
-
     def __call__(self, q: Tensor, k_ctx: Tensor, v_ctx: Tensor, k: Tensor, v: Tensor, mask: Any) -> Tensor:
-        owner, offset = mask[:2]
+        owner, offset, n, width = mask
         attend = ATTENTION_WITH_LSE.get(q.device.type, _math_attention_lse)
         _, heads, m, d = q.shape
         kv_heads = k.shape[1]
@@ -367,7 +352,14 @@ class SplitTreeAttention:
         out_a, lse_a = attend(qa, k_ctx, v_ctx, False)
         out_a, lse_a = out_a.reshape(1, heads, m, d)[0], lse_a.reshape(1, heads, m)[0]
         # (b) each candidate causally against itself, padded to [n, heads, width, d]
-        out_b, lse_b = attend(*self._batch(q, k, v, mask), True)
+        def pad(x: Tensor) -> Tensor:
+            padded = x.new_zeros(n, width, x.shape[1], d)
+            padded[owner, offset] = x[0].transpose(0, 1)
+            return padded.transpose(1, 2)
+        kb, vb = pad(k), pad(v)
+        if group > 1:
+            kb, vb = kb.repeat_interleave(group, dim=1), vb.repeat_interleave(group, dim=1)
+        out_b, lse_b = attend(pad(q), kb, vb, True)
         out_b = out_b.transpose(1, 2)[owner, offset].transpose(0, 1)  # [heads, m, d]
         lse_b = lse_b.transpose(1, 2)[owner, offset].transpose(0, 1)  # [heads, m]
         top = torch.maximum(lse_a, lse_b)
@@ -376,30 +368,8 @@ class SplitTreeAttention:
         return merged.to(q.dtype)[None]
 
 
-class GatherSplitTreeAttention(SplitTreeAttention):
-    """`SplitTreeAttention` whose candidate batch is built by one gather per tensor instead of zero-fill +
-    scatter + GQA head repeat: slot j of candidate i reads token ``start_i + min(j, len_i - 1)`` (padding
-    slots repeat the last token; only padding queries, which are dropped, can see them under the causal
-    mask), and the K/V heads are expanded to the query heads in the same gather. Fewer kernels per layer."""
-
-    def prepare(self, owner: Tensor, offset: Tensor, p: int, lengths: Sequence[int]) -> Any:
-        lens = torch.tensor(list(lengths), device=owner.device)
-        starts = torch.cumsum(lens, 0) - lens
-        slots = torch.arange(max(lengths), device=owner.device)
-        tokens = starts[:, None] + torch.minimum(slots[None, :], lens[:, None] - 1)  # [n, width]
-        return owner, offset, tokens
-
-    @staticmethod
-    def _batch(q: Tensor, k: Tensor, v: Tensor, mask: Any) -> tuple[Tensor, Tensor, Tensor]:
-        tokens = mask[2]
-        heads = torch.arange(q.shape[1], device=q.device)
-        kv_heads = heads // (q.shape[1] // k.shape[1])
-        rows = tokens[:, None, :]  # [n, 1, width] -> gathered [n, heads, width, d]
-        return q[0][heads[None, :, None], rows], k[0][kv_heads[None, :, None], rows], v[0][kv_heads[None, :, None], rows]
-
-
 TREE_ATTENTION: dict[str, Any] = {"sdpa": SDPATreeAttention, "flex": FlexTreeAttention,
-                                  "split": SplitTreeAttention, "split_gather": GatherSplitTreeAttention}
+                                  "split": SplitTreeAttention}
 
 
 def _readout_mask(owner: Tensor, last: Tensor, p: int) -> Tensor:
@@ -573,18 +543,19 @@ class FastSharedPrefixStrategy:
             else:
                 x = decoder.embed_tokens(context_ids)
                 cos, sin = decoder.rotary_emb(x[None], torch.arange(p, device=device)[None])
-                y = decoder.embed_tokens(torch.cat(list(candidate_ids)))
-                cos_y, sin_y = decoder.rotary_emb(y[None], (p + offset)[None])
+                cos, sin = cos[0], sin[0]
                 context_step = self._fn("context", self._context, device)
                 candidate_step = self._fn("candidates", self._candidates, device)
                 kv = []
                 for i, w in enumerate(layers):
-                    x, k, v = context_step(w, x, cos[0], sin[0], i == len(layers) - 1)
+                    x, k, v = context_step(w, x, cos, sin, i == len(layers) - 1)
                     kv.append((k, v))
+                x = decoder.embed_tokens(torch.cat(list(candidate_ids)))
+                cos, sin = decoder.rotary_emb(x[None], (p + offset)[None])
+                cos, sin = cos[0], sin[0]
                 for i, (w, (k, v)) in enumerate(zip(layers, kv, strict=True)):
                     rows = last if i == len(layers) - 1 else None
-                    y = candidate_step(w, y, cos_y[0], sin_y[0], k, v, mask, rows)
-                x = y
+                    x = candidate_step(w, x, cos, sin, k, v, mask, rows)
             return decoder.norm(x)
 
 
@@ -593,8 +564,7 @@ STRATEGIES: dict[str, PrefixStrategy] = {
                         FastSharedPrefixStrategy(),
                         FastSharedPrefixStrategy(attention="flex", name="fast_shared_prefix_flex"),
                         FastSharedPrefixStrategy(attention="split", name="fast_shared_prefix_split"),
-                        FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint_scatter"),
-                        FastSharedPrefixStrategy(attention="split_gather", joint=True, name="fast_shared_prefix_joint"))
+                        FastSharedPrefixStrategy(attention="split", joint=True, name="fast_shared_prefix_joint"))
 }
 
 
