@@ -461,16 +461,10 @@ class FastSharedPrefixStrategy:
         return q, k.contiguous(), v.contiguous()
 
     @staticmethod
-    def _attention_out_mlp(w: _LayerWeights, x: Tensor, attn: Tensor, rows: Tensor | None,
-                           residual_in_gemm: bool = True) -> Tensor:
-        """x + o(attn), then x + MLP(x) (at `rows` only, if given). `residual_in_gemm=False` adds the
-        attention residual outside the matmul, where the compiler fuses it into the next norm (an addmm
-        whose input is not dead first copies it into its output)."""
+    def _attention_out_mlp(w: _LayerWeights, x: Tensor, attn: Tensor, rows: Tensor | None) -> Tensor:
         out = attn[0].transpose(0, 1).reshape(x.shape[0], -1)
-        if w.o_bias is None and residual_in_gemm:
-            x = torch.addmm(x, out, w.o.t())
-        else:
-            x = x + torch.nn.functional.linear(out, w.o, w.o_bias)
+        x = torch.addmm(x, out, w.o.t()) if w.o_bias is None else x + torch.nn.functional.linear(out, w.o,
+                                                                                                   w.o_bias)
         if rows is not None:
             x = x[rows]
         g, u = torch.nn.functional.linear(_rms(w.ln2, x), w.gate_up).chunk(2, dim=-1)
@@ -498,7 +492,7 @@ class FastSharedPrefixStrategy:
         cand = self.attention(q[:, :, p:], k_ctx, v_ctx, k[:, :, p:], v[:, :, p:], mask)
         # concatenated as [rows, heads, d]: the buffer is then already the output projection's input layout
         attn = torch.cat([ctx[0].transpose(0, 1), cand[0].transpose(0, 1)]).transpose(0, 1)[None]
-        return self._attention_out_mlp(w, x, attn, None, residual_in_gemm=False)
+        return self._attention_out_mlp(w, x, attn, None)
 
     def _joint_last(self, w: _LayerWeights, x: Tensor, cos: Tensor, sin: Tensor, sel: Tensor,
                     allowed: Tensor) -> Tensor:
