@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "best": best,
         "best_ms": figures[best]["median_ms"] if best else None,
         "goal_ms": 100,
-        "command": "python benchmarks/verifier_gpu.py --json" + (" --tiny" if args.tiny else ""),
+        "command": " ".join(["python benchmarks/verifier_gpu.py", *(sys.argv[1:] if argv is None else argv)]),
     }
     if args.json:
         print(json.dumps(result))
