@@ -8,8 +8,6 @@ import torch
 from vera.llm.prefix import STRATEGIES
 from vera.llm.testing import build_tiny_causal_lm
 
-NEW = ["fast_shared_prefix_joint"]
-
 
 def _inputs(seed: int, context: int, lengths: list[int], vocab: int = 512):
     gen = torch.Generator().manual_seed(seed)
@@ -19,7 +17,7 @@ def _inputs(seed: int, context: int, lengths: list[int], vocab: int = 512):
 
 @pytest.mark.parametrize("arch", ["llama", "qwen2"])
 @pytest.mark.parametrize("layers", [1, 3])
-@pytest.mark.parametrize("strategy", NEW + ["fast_shared_prefix_split"])
+@pytest.mark.parametrize("strategy", ["fast_shared_prefix_joint", "fast_shared_prefix_split"])
 def test_fast_strategies_equal_naive_hidden_states(arch, layers, strategy):
     model = build_tiny_causal_lm(arch, seed=layers, num_layers=layers)
     naive = STRATEGIES["naive"]
