@@ -233,8 +233,8 @@ def lexical_features(segments: Sequence[str], candidates: Sequence[str], joined:
 # the goal's salient values has been entered or is visible. They are read from the context text the
 # `CompactPrompt` writes ("Goal: ...", "Done: summary | summary ...", "Screen: ...") and the candidates'
 # short texts; other prompt styles simply give zeros for the parts they lack. There is deliberately no
-# step count: train tasks are short, and a head that learns "stop after about N steps" stops early on
-# apps it has not seen (measured: 0/29 heldout with one, see the README).
+# step count: train tasks are short, so a learned "stop after about N steps" would not carry over to
+# longer tasks on other apps.
 N_PROGRESS = 17
 _QUESTION = re.compile(r"\?|^\s*(?:what|which|how|when|where|who|whose|do i|does|did|is|are|was|were|can|could)\b",
                        re.IGNORECASE)
