@@ -26,7 +26,7 @@ from vera.verifier.candidates import Candidate, extract_candidates, launcher_app
 from vera.verifier.prompt import CompactPrompt, PromptStyle, VDroidPrompt, build_prompts
 from vera.verifier.scorer import Scorer
 
-MAX_SEEN_TEXTS = 6  # long texts (notes, messages) remembered across screens
+MAX_SEEN_TEXTS = 6  # per kind: multi-line texts (notes), and single-line ones (messages, editor contents)
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "verifier" / "weights" / "default.safetensors"
 
 
@@ -62,11 +62,13 @@ class VDroidPolicy:
     fill_slots: bool = True
     app_names: list[str] = field(default_factory=list)
     seen_texts: list[str] = field(default_factory=list)
+    seen_lines: list[str] = field(default_factory=list)
 
     def start_episode(self, app_names: Sequence[str] = ()) -> None:
         """Forget the last episode's screens; `app_names` are the installed apps (open_app values)."""
         self.app_names = list(app_names)
         self.seen_texts = []
+        self.seen_lines = []
 
     def observe(self, elements: Sequence[UIElement]) -> None:
         """Remember launcher app labels (open_app values) and texts read on earlier screens (a note's
@@ -75,13 +77,19 @@ class VDroidPolicy:
             if name not in self.app_names:
                 self.app_names.append(name)
         for element in elements:
-            text = element.text
-            if text and ("\n" in text or len(text.split()) >= 6) and text not in self.seen_texts:
-                self.seen_texts.append(text)
+            text = (element.text or "").strip()
+            if not text:
+                continue
+            if "\n" in text:  # a note's or a file's content: kept apart, so list rows never push it out
+                if text not in self.seen_texts:
+                    self.seen_texts.append(text)
+            elif (len(text.split()) >= 6 or element.is_editable) and text not in self.seen_lines:
+                self.seen_lines.append(text)  # a message, a description, what an editor holds
         del self.seen_texts[:-MAX_SEEN_TEXTS]
+        del self.seen_lines[:-MAX_SEEN_TEXTS]
 
     def candidates(self, goal: str, elements: Sequence[UIElement]) -> list[Candidate]:
-        earlier = list(self.seen_texts)
+        earlier = [*self.seen_texts, *self.seen_lines]
         self.observe(elements)
         if not self.fill_slots:
             return extract_candidates(elements)
