@@ -95,6 +95,35 @@ def test_success_needs_status_and_budget_is_int_10x_complexity(android_world, tm
     assert summary["success_rate"] == 0.0
 
 
+def test_agents_are_told_how_each_action_went(android_world, tmp_path: Path) -> None:
+    """An agent with ``action_result`` (the vdroid agent) hears None after an executed action and the
+    reason after one that could not be carried out; the run goes on either way."""
+    heard: list[str | None] = []
+
+    class Reporting:
+        def __init__(self, env, task):
+            self.calls = 0
+
+        def act(self, goal, state):
+            self.calls += 1
+            if self.calls == 2:
+                return {"action_type": "click", "index": 999}  # no such element
+            if self.calls == 3:
+                return {"action_type": "status", "goal_status": "complete"}
+            return {"action_type": "wait"}
+
+        def action_result(self, error):
+            heard.append(error)
+
+    env = bridge.SimDroidAsyncEnv(SimDroid())
+    bridge.run_androidworld(Reporting, out_dir=tmp_path, env=env, tasks=["SystemWifiTurnOff"],
+                            agent_name="reporting")
+    row = read_jsonl(tmp_path / "results.jsonl")[0]
+    assert len(row["extra"]["action_errors"]) == 1
+    assert heard[0] is None and heard[2] is None
+    assert heard[1] is not None and "999" in heard[1]
+
+
 def test_aggregation_is_the_mean_of_per_task_means_and_runs_resume(android_world, tmp_path: Path) -> None:
     attempts: dict[tuple[str, int], int] = {}
 

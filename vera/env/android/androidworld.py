@@ -264,8 +264,12 @@ def vera_agent(name: str, options: dict[str, Any] | None = None, seed: int = 0) 
 
 
 def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> list[str]:
-    """Run `agent` until it sends status or spends the budget; return the per-step errors."""
+    """Run `agent` until it sends status or spends the budget; return the per-step errors.
+
+    An agent with ``action_result(error)`` (the vdroid agent) is told how each action went, as the SimDroid
+    suite tells it: None, or the reason the action could not be carried out."""
     errors: list[str] = []
+    report = getattr(agent, "action_result", None)
     try:
         if hasattr(agent, "act"):
             while not env.done and env.steps < max_steps:
@@ -275,6 +279,11 @@ def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> list[
                     raise
                 except (ActionError, VeraError) as exc:  # a bad action spends its step, never ends the run
                     errors.append(f"step {env.steps}: {type(exc).__name__}: {exc}")
+                    if report is not None:
+                        report(f"{type(exc).__name__}: {exc}")
+                else:
+                    if report is not None:
+                        report(None)
         else:
             agent.run(goal, max_steps)
     except BudgetExhausted:
