@@ -36,9 +36,8 @@ from vera.verifier.prompt import PromptStyle
 from vera.verifier.scorer import (
     PreferenceExample,
     TrainableScorer,
-    pairwise_accuracy,
     preference_step,
-    top1_accuracy,
+    ranking_accuracy,
 )
 
 
@@ -243,14 +242,14 @@ class P3Trainer:
                                                    if accs else None)}
 
 
+def evaluate_ranking(scorer: TrainableScorer, examples: Sequence[PreferenceExample]) -> tuple[float, float]:
+    """(pairwise, top-1) accuracy, one scoring pass without gradients."""
+    with torch.no_grad():
+        return ranking_accuracy(scorer, examples)
+
+
 def evaluate_pairs(scorer: TrainableScorer, examples: Sequence[PreferenceExample]) -> float:
-    with torch.no_grad():
-        return pairwise_accuracy(scorer, examples)
-
-
-def evaluate_top1(scorer: TrainableScorer, examples: Sequence[PreferenceExample]) -> float:
-    with torch.no_grad():
-        return top1_accuracy(scorer, examples)
+    return evaluate_ranking(scorer, examples)[0]
 
 
 # --- joint annotation rounds ------------------------------------------------------------------------
@@ -518,21 +517,17 @@ class TrainRun:
             trainer.fit(examples, until_step=end, fail_after_steps=self.fail_after_steps)
             rounds_report.append({k: v for k, v in record.items() if k != "examples"})
         final_train = self.success(policy, round_tasks, eval_seeds) if self.final_success else None
+        ranking = {"train": evaluate_ranking(scorer, base[:400]),
+                   "heldout_seeds_train_tasks": evaluate_ranking(scorer, eval_train),
+                   "heldout_tasks": evaluate_ranking(scorer, eval_heldout)}
         report = {
             "scorer": self.scorer_spec, "kind": trainable.kind, "config": cfg.to_dict(),
             "train_tasks": len(train_tasks), "heldout_tasks": len(heldout_tasks), "train_seeds": self.seeds,
             "oracle_states": len(steps), "train_states": len(base), "train_pairs": sum(len(e.negatives) for e in base),
             "annotation_states": len(examples) - len(base), "steps": trainer.step,
-            "pair_accuracy": {
-                "train": round(evaluate_pairs(scorer, base[:400]), 4),
-                "heldout_seeds_train_tasks": round(evaluate_pairs(scorer, eval_train), 4),
-                "heldout_tasks": round(evaluate_pairs(scorer, eval_heldout), 4),
-            },
-            "top1_accuracy": {  # the oracle's action ranked above all the sampled negatives
-                "train": round(evaluate_top1(scorer, base[:400]), 4),
-                "heldout_seeds_train_tasks": round(evaluate_top1(scorer, eval_train), 4),
-                "heldout_tasks": round(evaluate_top1(scorer, eval_heldout), 4),
-            },
+            "pair_accuracy": {name: round(pair, 4) for name, (pair, _) in ranking.items()},
+            # the oracle's action ranked above all the sampled negatives
+            "top1_accuracy": {name: round(top1, 4) for name, (_, top1) in ranking.items()},
             "rounds": rounds_report,
             "success_train_tasks_final": final_train,
         }

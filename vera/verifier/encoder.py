@@ -298,6 +298,7 @@ def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Ten
     facts = context_facts(segments)
     n_steps = len(facts.history)
     last = facts.last
+    last_lower = last.lower()
     last_no_change = float(_NO_CHANGE in last)
     last_typed = float(bool(_TYPED.match(last)))
     goal_values = _goal_values(facts.goal)
@@ -320,13 +321,12 @@ def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Ten
             holding = (typing.group(2) or "").strip().lower()
             holds = float(bool(value) and (value[:60] == holding or value[:60] in holding))
             empty = float(cand.rstrip().endswith("(empty)") or "(empty) #" in cand)
-            same_as_last = float(bool(re.match(r'Typed "' + re.escape(typing.group(1).strip()) + '"', last)))
+            same_as_last = float(last.startswith(f'Typed "{typing.group(1).strip()}"'))
         else:
             labelled = _CAND_LABEL.match(cand)
             if labelled:
                 verb, label = labelled.group(1), labelled.group(2).strip().lower()
                 repeat_count = sum(c == label for c in facts.clicked) if verb in ("click", "long press") else 0
-                last_lower = last.lower()
                 if verb == "click":
                     same_as_last = float(last_lower.startswith(f'clicked on the "{label}"'))
                 elif verb == "long press":
@@ -457,31 +457,40 @@ class EncoderVerifier:
         self.embedder = embedder if embedder is not None else TextEmbedder()
 
     # -- scoring --------------------------------------------------------------------------------------
-    def _texts(self, context: str, candidates: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    def _split(self, context: str, candidates: Sequence[str]) -> tuple[list[str], list[tuple[str, str | None]]]:
+        """The context's segments and each candidate's (action, target) parts, computed once per call."""
         form = self.head.config.text_form
-        segments = split_context(context)
-        parts = [split_candidate(c, form) for c in candidates]
+        return split_context(context), [split_candidate(c, form) for c in candidates]
+
+    def _texts(self, context: str, candidates: Sequence[str],
+               split: tuple[list[str], list[tuple[str, str | None]]] | None = None
+               ) -> tuple[list[str], list[str], list[str]]:
+        """What MiniLM embeds: normalised segments, action parts and targets (from `split` when given)."""
+        form = self.head.config.text_form
+        segments, parts = split if split is not None else self._split(context, candidates)
         return ([normalize_text(s, form) for s in segments], [normalize_text(a, form) for a, _ in parts],
                 [normalize_text(t, form) for _, t in parts if t])
 
     def _inputs(self, context: str, candidates: Sequence[str]) -> tuple[Tensor, ...]:
-        segments, actions, targets = self._texts(context, candidates)
+        split = self._split(context, candidates)
+        segments, actions, targets = self._texts(context, candidates, split)
         embedded = self.embedder.embed([*segments, *actions, *targets])
         seg, act = embedded[:len(segments)], embedded[len(segments):len(segments) + len(actions)]
         tgt = torch.zeros_like(act)
-        has_target = [split_candidate(c, self.head.config.text_form)[1] is not None for c in candidates]
+        has_target = [target is not None for _, target in split[1]]
         if any(has_target):
             tgt[torch.tensor(has_target)] = embedded[len(segments) + len(actions):]
-        return seg, act, tgt, self._cues(context, candidates)
+        return seg, act, tgt, self._cues(context, candidates, split[0])
 
-    def _cues(self, context: str, candidates: Sequence[str]) -> Tensor:
-        """Cue features; cached while training (the same states recur every epoch)."""
+    def _cues(self, context: str, candidates: Sequence[str], segments: list[str]) -> Tensor:
+        """Cue features of the context's `segments`; cached while training (the same states recur every
+        epoch)."""
         if not self.head.training:
-            return cue_features(split_context(context), candidates, self.head.config.features)
+            return cue_features(segments, candidates, self.head.config.features)
         key = (context, tuple(candidates))
         found = self._cue_cache.get(key)
         if found is None:
-            found = cue_features(split_context(context), candidates, self.head.config.features)
+            found = cue_features(segments, candidates, self.head.config.features)
             self._cue_cache[key] = found
             while len(self._cue_cache) > self.CUE_CACHE_SIZE:
                 self._cue_cache.popitem(last=False)

@@ -108,29 +108,32 @@ def preference_step(scorer: TrainableScorer, examples: Sequence[PreferenceExampl
     value = torch.cat(losses).mean()
     if listwise:
         value = value + torch.stack(listwise).mean()
-    loss_value = value
-    loss_value.backward()
+    value.backward()
     if max_grad_norm is not None:
         torch.nn.utils.clip_grad_norm_(scorer.trainable_parameters(), max_grad_norm)
     optimizer.step()
-    return {"loss": float(loss_value.detach()), "pair_accuracy": correct / max(pairs, 1), "pairs": pairs,
+    return {"loss": float(value.detach()), "pair_accuracy": correct / max(pairs, 1), "pairs": pairs,
             "top1_accuracy": top1 / max(len(examples), 1)}
+
+
+def ranking_accuracy(scorer: Scorer, examples: Sequence[PreferenceExample]) -> tuple[float, float]:
+    """(pairwise, top-1) accuracy from one scoring pass: the share of (positive, negative) pairs where
+    the positive scores strictly higher, and the share of states where it beats every negative."""
+    correct = pairs = hits = 0
+    for ex in examples:
+        scores = scorer.score(ex.context, [ex.positive, *ex.negatives])
+        wins = [scores[0] > s for s in scores[1:]]
+        correct += sum(wins)
+        pairs += len(wins)
+        hits += all(wins)
+    return correct / max(pairs, 1), hits / max(len(examples), 1)
 
 
 def top1_accuracy(scorer: Scorer, examples: Sequence[PreferenceExample]) -> float:
     """Share of states whose positive scores strictly above every negative (the agent's choice)."""
-    hits = 0
-    for ex in examples:
-        scores = scorer.score(ex.context, [ex.positive, *ex.negatives])
-        hits += all(scores[0] > s for s in scores[1:])
-    return hits / max(len(examples), 1)
+    return ranking_accuracy(scorer, examples)[1]
 
 
 def pairwise_accuracy(scorer: Scorer, examples: Sequence[PreferenceExample]) -> float:
     """Share of (positive, negative) pairs where the positive scores strictly higher."""
-    correct = pairs = 0
-    for ex in examples:
-        scores = scorer.score(ex.context, [ex.positive, *ex.negatives])
-        correct += sum(scores[0] > s for s in scores[1:])
-        pairs += len(scores) - 1
-    return correct / max(pairs, 1)
+    return ranking_accuracy(scorer, examples)[0]

@@ -132,7 +132,8 @@ def diff_game(path: str | Path, walks: int = 3, steps: int = MAX_STEPS, seed: in
                 result.identical_steps += 1
             elif len(result.mismatches) < max_mismatches:
                 result.mismatches.append(bad)
-        recorded.append({"episode": label, "commands": commands, "hashes": "".join(hashes)})
+        if record:
+            recorded.append({"episode": label, "commands": commands, "hashes": "".join(hashes)})
     if record:
         result.fingerprint = {"game": name or path, "file": game_file_digest(path), "error": None,
                               "episodes": recorded}
