@@ -207,3 +207,30 @@ def test_context_dropout_scores_from_cues_alone_in_training():
     c = head(segments, actions, torch.zeros_like(actions), cues)
     d = head(segments @ rotation, actions @ rotation, torch.zeros_like(actions), cues)
     assert not torch.allclose(c, d, atol=1e-5)
+
+
+def test_embedder_runs_float32_from_a_half_precision_folder(tmp_path):
+    """A MiniLM-shaped folder saved in float16 (half the size to ship or carry) still embeds in float32,
+    the head's precision; a folder without a model is a clear error."""
+    import shutil
+
+    from transformers import BertConfig, BertModel
+
+    from vera.errors import DataError
+    from vera.verifier.encoder import TextEmbedder, minilm_path
+
+    source = minilm_path()
+    for name in ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+        if (source / name).is_file():
+            shutil.copy(source / name, tmp_path / name)
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64)
+    BertModel(config).half().save_pretrained(tmp_path)
+    embedder = TextEmbedder(tmp_path)
+    assert next(embedder.model.parameters()).dtype == torch.float32
+    rows = embedder.embed(["open the Clock app", "turn on Wi-Fi"])
+    assert rows.dtype == torch.float32 and rows.shape == (2, 32)
+    assert torch.allclose(rows.norm(dim=-1), torch.ones(2), atol=1e-5)
+    with pytest.raises(DataError, match="no MiniLM model"):
+        TextEmbedder(tmp_path / "missing")

