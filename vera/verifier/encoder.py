@@ -105,7 +105,9 @@ class TextEmbedder:
 
     def embed(self, texts: Sequence[str]) -> Tensor:
         """[len(texts), 384]; only texts not seen before are encoded (in length-sorted batches)."""
-        missing = sorted({t for t in texts if t not in self._cache}, key=len)
+        # (length, text): the same batches in every process (set order varies with the string hash seed,
+        # and a text padded in another batch embeds a few ulps differently)
+        missing = sorted({t for t in texts if t not in self._cache}, key=lambda t: (len(t), t))
         self.stats["hits"] += len(texts) - len(missing)
         self.stats["encoded"] += len(missing)
         for start in range(0, len(missing), self.batch_size):
