@@ -2,11 +2,13 @@
 
 ``vera train verifier`` trains the V-Droid verifier with P3 on SimDroid (see `vera.train.p3`):
 
-    vera train verifier --out vera/verifier/weights/default.safetensors --json     # the shipped default
+    vera train verifier --out vera/verifier/weights/default.safetensors --json     # the shipped default's recipe
     vera train verifier --scorer hf:/models/llama --out runs/lora --lora-r 16       # LoRA on an HF LM
 
 Checkpoints go to ``--checkpoint-dir`` (default: beside ``--out``); running the same command again
-after a kill resumes from the last checkpoint (``--fresh`` starts over).
+after a kill resumes from the last checkpoint (``--fresh`` starts over). The defaults are the recipe
+of the shipped head (10 oracle trajectories per train task, listwise loss over 48 sampled candidates,
+12 epochs, no annotation rounds); the README's command adds ``--no-final-success --fresh``.
 """
 
 from __future__ import annotations
@@ -31,20 +33,20 @@ def verifier(
     out: Annotated[Path, typer.Option(help="Where the trained weights go (.safetensors for the encoder, "
                                            "a folder for LoRA adapters).")] = Path("runs/verifier/encoder.safetensors"),
     scorer: Annotated[str, typer.Option(help="encoder (the embedded default) or hf:PATH (LoRA).")] = "encoder",
-    seeds: Annotated[int, typer.Option(help="Oracle trajectories per train task (seeds 0..N-1).")] = 4,
+    seeds: Annotated[int, typer.Option(help="Oracle trajectories per train task (seeds 0..N-1).")] = 10,
     eval_seeds: Annotated[int, typer.Option(help="Seeds for held-out pairs and success (from 1000).")] = 1,
-    epochs: Annotated[int, typer.Option(help="Epochs over the oracle pairs.")] = 8,
-    rounds: Annotated[int, typer.Option(help="Joint-annotation rounds after the first training.")] = 2,
+    epochs: Annotated[int, typer.Option(help="Epochs over the oracle pairs.")] = 12,
+    rounds: Annotated[int, typer.Option(help="Joint-annotation rounds after the first training.")] = 0,
     round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = 3,
     round_seeds: Annotated[int, typer.Option(help="New instances per train task in each round.")] = 1,
     round_sample: Annotated[int, typer.Option(help="Rounds play every K-th train task (CPU budget).")] = 1,
     round_success: Annotated[bool, typer.Option(help="Measure success before each round (CPU cost).")] = True,
     final_success: Annotated[bool, typer.Option(help="Measure train-task success after training.")] = True,
-    negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 12,
+    negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 48,
     lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
     margin: Annotated[float, typer.Option(help="Bradley-Terry margin.")] = 0.0,
     loss: Annotated[str, typer.Option(help="pairwise (Bradley-Terry) or listwise (softmax over the state's "
-                                           "sampled candidates, plus Bradley-Terry).")] = "pairwise",
+                                           "sampled candidates, plus Bradley-Terry).")] = "listwise",
     batch_size: Annotated[int, typer.Option(help="States per optimizer step.")] = 16,
     seed: Annotated[int, typer.Option(help="Training seed (init, shuffles, negatives).")] = 0,
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
