@@ -24,17 +24,10 @@ from typing import Any
 
 from vera.agents.policy import VDroidPolicy, build_scorer
 from vera.memory.working import WorkingMemory
-from vera.train.episodes import OracleStep, walk_oracle
+from vera.train.episodes import OracleStep
+from vera.train.p3 import oracle_steps
 from vera.verifier.candidates import find_candidate
-from vera.verifier.prompt import build_prompts
-
-
-def oracle_states(tasks: list[str], seeds: list[int]) -> list[OracleStep]:
-    """Oracle states with the candidate sets an agent would see (candidates only, no scorer)."""
-    from vera.verifier.prompt import CompactPrompt
-
-    policy = VDroidPolicy(scorer=None, style=CompactPrompt())  # type: ignore[arg-type]  # candidates only
-    return [step for name in tasks for seed in seeds for step in walk_oracle(name, seed, policy).steps]
+from vera.verifier.prompt import CompactPrompt, build_prompts
 
 
 def measure(spec: str, states: list[OracleStep]) -> dict[str, Any]:
@@ -84,7 +77,8 @@ def main() -> None:
 
     tasks = [t.name for t in SimDroidSuite().tasks(args.split)]
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    states = oracle_states(tasks, seeds)
+    candidates_only = VDroidPolicy(scorer=None, style=CompactPrompt())  # type: ignore[arg-type]
+    states = oracle_steps(tasks, seeds, candidates_only)  # with the candidate sets an agent would see
     result: dict[str, Any] = {"benchmark": "verifier_top1", "split": args.split, "seeds": seeds,
                               "tasks": len(tasks), **measure(args.scorer, states)}
     if args.baseline:
