@@ -11,14 +11,11 @@ import pytest
 import torch
 
 from vera.errors import ConfigError
+from vera.verifier.cues import FEATURE_SETS, cue_features, lexical_features, progress_features
 from vera.verifier.encoder import (
-    FEATURE_SETS,
     EncoderVerifier,
     HeadConfig,
     VerifierHead,
-    cue_features,
-    lexical_features,
-    progress_features,
     split_context,
 )
 from vera.verifier.scorer import PreferenceExample, Scorer, pairwise_accuracy

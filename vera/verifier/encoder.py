@@ -12,8 +12,8 @@ candidates are free). The head then does all cross-reasoning on cached 384-d emb
 - every candidate attends over the segments (multi-head, with segment position features, so the head
   can tell the goal line from the history and the screen), plus a candidate-independent learned
   pooling;
-- lexical features that embeddings blur: how many of the candidate's distinctive words (and quoted
-  strings) occur in the context, in its best-matching segment, and in the first (goal) segment;
+- cue features that embeddings blur (`vera.verifier.cues`): word overlaps of the candidate with the goal
+  and the rest of the context, progress read from the history, value-to-field binding;
 - cosine similarities of the candidate to the first segment, the best segment and all segments;
 - an MLP maps [candidate, attended context, pooled context, products, cues] to a score, plus a direct
   linear path from the lexical and cosine cues (learned in a few steps).
@@ -39,16 +39,10 @@ import torch
 from torch import Tensor, nn
 
 from vera.errors import ConfigError, DataError
+from vera.verifier.cues import ELEMENT_ID, FEATURE_SETS, N_POS, cue_features, position_features
 from vera.verifier.scorer import PreferenceExample, preference_step
 
 EMBED_DIM = 384
-_WORD = re.compile(r"[a-z0-9]+")
-_INDEX = re.compile(r'"index":\s*\d+|\bid=\d+')  # element ids say nothing about the goal
-_QUOTED = re.compile(r"\"([^\"]{1,80})\"|'([^']{1,80})'")
-# JSON keys and action words: the same for every candidate, so never evidence for one
-_STOP = frozenset("action_type action type index text direction app_name app name goal_status status on id "
-                  "is helpful for completing the task answer button p input checkbox checked true false "
-                  "div a an of to in".split())
 
 
 @contextmanager
@@ -141,7 +135,7 @@ def split_context(context: str, max_segments: int = 160) -> list[str]:
 #              with F fields and V values costs V + F encodes, not V x F.
 TEXT_FORMS = ("on_target", "quoted", "value")
 _QUOTED_IDS = re.compile(r'"index":\s*\d+|\bid=\d+|#\d+')
-_ID_PATTERNS = {"on_target": _INDEX, "quoted": _QUOTED_IDS, "value": _QUOTED_IDS}
+_ID_PATTERNS = {"on_target": ELEMENT_ID, "quoted": _QUOTED_IDS, "value": _QUOTED_IDS}
 _FIRST_QUOTE = re.compile(r"['\"]")
 
 
@@ -170,197 +164,6 @@ def split_candidate(candidate: str, form: str = "quoted") -> tuple[str, str | No
     return candidate, None
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(_INDEX.sub(" ", text.lower())) if w not in _STOP}
-
-
-_HYPHENATED = re.compile(r"\b([a-z0-9]+)-([a-z0-9]+)\b")
-
-
-def _words_joined(text: str) -> set[str]:
-    """`_words` plus hyphenated words joined ("Wi-Fi" also gives "wifi", matching a goal's "wifi")."""
-    lower = text.lower()
-    return _words(lower) | {a + b for a, b in _HYPHENATED.findall(lower)}
-
-
-def _quoted(text: str) -> list[str]:
-    return [(a or b).lower() for a, b in _QUOTED.findall(text)]
-
-
-N_LEXICAL = 15
-
-
-def lexical_features(segments: Sequence[str], candidates: Sequence[str], joined: bool = False) -> Tensor:
-    """[N, 15] overlap features of each candidate's distinctive words with the context.
-
-    A word is distinctive when it occurs in at most half of the candidates (so element labels and slot
-    values count, action boilerplate does not). Besides overall overlaps, the overlap with each of the
-    first four segments (goal, then history in vera's prompts) and an overlap-weighted profile of the
-    segment positions tell the head *where* the candidate is mentioned (asked for vs already done).
-    """
-    words = _words_joined if joined else _words
-    cand_words = [words(c) for c in candidates]
-    df: dict[str, int] = {}
-    for ws in cand_words:
-        for w in ws:
-            df[w] = df.get(w, 0) + 1
-    limit = max(1, len(candidates) // 2)
-    seg_words = [words(s) for s in segments]
-    all_words = set().union(*seg_words) if seg_words else set()
-    first = seg_words[0] if seg_words else set()
-    context_lower = "\n".join(segments).lower()
-    first_lower = segments[0].lower() if segments else ""
-    positions = VerifierHead.position_features(len(segments)).tolist()
-    rows = []
-    for cand, ws in zip(candidates, cand_words, strict=True):
-        distinct = {w for w in ws if df[w] <= limit} or ws
-        n = max(len(distinct), 1)
-        in_context = len(distinct & all_words) / n
-        best_segment = max((len(distinct & sw) / n for sw in seg_words), default=0.0)
-        in_first = len(distinct & first) / n
-        quotes = _quoted(cand)
-        quoted_found = sum(q in context_lower for q in quotes) / len(quotes) if quotes else 0.0
-        quoted_in_first = sum(q in first_lower for q in quotes) / len(quotes) if quotes else 0.0
-        per_segment = [len(distinct & sw) / n for sw in seg_words]
-        first_four = (per_segment + [0.0] * 4)[:4]
-        total = sum(per_segment) or 1.0
-        profile = [sum(o * p[j] for o, p in zip(per_segment, positions, strict=True)) / total for j in range(4)]
-        rows.append([in_context, best_segment, in_first, quoted_found, quoted_in_first, float(bool(quotes)),
-                     math.log1p(len(distinct)) / 3.0, *first_four, *profile])
-    return torch.tensor(rows, dtype=torch.float32)
-
-
-# --- progress features (feature set "progress") ---------------------------------------------------------
-# What the history and the screen say about each candidate: is its value already typed or shown, was
-# this exact action done before (or just now, to no effect), and, for ``status complete``, how much of
-# the goal's salient values has been entered or is visible. They are read from the context text the
-# `CompactPrompt` writes ("Goal: ...", "Done: summary | summary ...", "Screen: ...") and the candidates'
-# short texts; other prompt styles simply give zeros for the parts they lack. There is deliberately no
-# step count: train tasks are short, so a learned "stop after about N steps" would not carry over to
-# longer tasks on other apps.
-N_PROGRESS = 17
-_QUESTION = re.compile(r"\?|^\s*(?:what|which|how|when|where|who|whose|do i|does|did|is|are|was|were|can|could)\b",
-                       re.IGNORECASE)
-_TYPED = re.compile(r'^Typed "(.*)" into the "(.*)" field')
-_CLICKED = re.compile(r'^(?:Clicked on|Long-pressed on) the "(.*)" (?:button|element)')
-_ANSWERED = re.compile(r'^Answered "(.*)"')
-_CAND_TYPE = re.compile(r"^type '(.*)' into (?:input '.*?' )?(?:holding '(.*)'|\(empty\))?", re.DOTALL)
-_CAND_LABEL = re.compile(r"^(click|long press|scroll \w+|clear text of) \w+ '(.*?)'(?= holding '| \(empty\)| #|$)",
-                         re.DOTALL)
-_NO_CHANGE = "the screen did not change"
-
-
-@dataclass(frozen=True)
-class ContextFacts:
-    """The parts of a compact context the progress features read."""
-
-    goal: str
-    history: tuple[str, ...]
-    screen: str
-    typed: frozenset[str]
-    clicked: tuple[str, ...]
-    answered: bool
-
-    @property
-    def last(self) -> str:
-        return self.history[-1] if self.history else ""
-
-
-def context_facts(segments: Sequence[str]) -> ContextFacts:
-    """Goal, history items (oldest first) and screen text of a context split by `split_context`."""
-    goal = segments[0].removeprefix("Goal:").strip() if segments else ""
-    history: list[str] = []
-    screen_at = len(segments)
-    for i, seg in enumerate(segments[1:], start=1):
-        if seg.startswith("Screen:"):
-            screen_at = i
-            break
-        item = seg.removeprefix("Done:").strip()
-        if item and item != "nothing yet":
-            history.append(item)
-    screen = "\n".join(segments[screen_at:]).lower()
-    typed = frozenset(m.group(1).strip().lower() for h in history if (m := _TYPED.match(h)))
-    clicked = tuple(m.group(1).strip().lower() for h in history if (m := _CLICKED.match(h)))
-    answered = any(_ANSWERED.match(h) for h in history)
-    return ContextFacts(goal, tuple(history), screen, typed, clicked, answered)
-
-
-def _goal_values(goal: str) -> list[str]:
-    """The goal's salient values: its most specific slot values (quoted strings, numbers, names...)."""
-    from vera.verifier.candidates import extract_slot_values
-
-    return [v.lower() for v in extract_slot_values(goal, limit=6) if len(v) >= 2]
-
-
-def _typed_matches(value: str, typed: frozenset[str]) -> bool:
-    return any(value == t or (len(value) >= 3 and value in t) for t in typed)
-
-
-def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
-    """[N, N_PROGRESS] progress cues of each candidate (see the section comment)."""
-    facts = context_facts(segments)
-    n_steps = len(facts.history)
-    last = facts.last
-    last_lower = last.lower()
-    last_no_change = float(_NO_CHANGE in last)
-    last_typed = float(bool(_TYPED.match(last)))
-    goal_values = _goal_values(facts.goal)
-    typed_share = (sum(_typed_matches(v, facts.typed) for v in goal_values) / len(goal_values)
-                   if goal_values else 0.0)
-    shown_share = sum(v in facts.screen for v in goal_values) / len(goal_values) if goal_values else 0.0
-    since_type = next((i for i, h in enumerate(reversed(facts.history)) if _TYPED.match(h)), None)
-    clicked_after_type = float(since_type is not None and since_type > 0)
-    question = float(bool(_QUESTION.search(facts.goal)))  # a question is answered; a task is not
-    rows = []
-    for cand in candidates:
-        is_status = float(cand.startswith("status complete"))
-        typed_before = holds = empty = 0.0
-        repeat_count = 0
-        same_as_last = 0.0
-        typing = _CAND_TYPE.match(cand)
-        if typing:
-            value = typing.group(1).strip().lower()
-            typed_before = float(value in facts.typed)
-            holding = (typing.group(2) or "").strip().lower()
-            holds = float(bool(value) and (value[:60] == holding or value[:60] in holding))
-            empty = float(cand.rstrip().endswith("(empty)") or "(empty) #" in cand)
-            same_as_last = float(last.startswith(f'Typed "{typing.group(1).strip()}"'))
-        else:
-            labelled = _CAND_LABEL.match(cand)
-            if labelled:
-                verb, label = labelled.group(1), labelled.group(2).strip().lower()
-                repeat_count = sum(c == label for c in facts.clicked) if verb in ("click", "long press") else 0
-                if verb == "click":
-                    same_as_last = float(last_lower.startswith(f'clicked on the "{label}"'))
-                elif verb == "long press":
-                    same_as_last = float(last_lower.startswith(f'long-pressed on the "{label}"'))
-                elif verb.startswith("scroll"):
-                    same_as_last = float(last_lower.startswith(f'scrolled the "{label}"')
-                                         and verb.split()[-1] in last_lower)
-        is_answer = float(cand.startswith("answer '"))
-        rows.append([
-            typed_before, holds, empty, min(repeat_count, 3) / 3.0, same_as_last, same_as_last * last_no_change,
-            is_status, is_status * typed_share, is_status * shown_share,
-            is_status * last_typed, is_status * float(facts.answered), is_status * clicked_after_type,
-            is_answer * float(facts.answered), float(n_steps == 0),
-            is_answer * question, is_answer * (1.0 - question), is_status * question * (1.0 - float(facts.answered)),
-        ])
-    return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_PROGRESS)
-
-
-# Feature sets (saved in the head's config; heads saved before the key existed used "lexical"):
-#   lexical:  the 15 lexical overlap features;
-#   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features.
-FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS}
-
-
-def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set: str = "progress") -> Tensor:
-    """The head's non-embedding inputs for a feature set: [N, FEATURE_SETS[feature_set]]."""
-    if feature_set == "lexical":
-        return lexical_features(segments, candidates)
-    return torch.cat([lexical_features(segments, candidates, joined=True),
-                      progress_features(segments, candidates)], dim=-1)
-
 
 @dataclass(frozen=True)
 class HeadConfig:
@@ -380,7 +183,6 @@ class HeadConfig:
 class VerifierHead(nn.Module):
     """Candidate-to-context attention over segment embeddings, pooled context, lexical features -> score."""
 
-    N_POS = 4
     N_SEMANTIC = 3
 
     def __init__(self, config: HeadConfig = HeadConfig()) -> None:
@@ -397,7 +199,7 @@ class VerifierHead(nn.Module):
         self.q = nn.Linear(d, h)
         self.k = nn.Linear(d, h)
         self.v = nn.Linear(d, h)
-        self.pos = nn.Linear(self.N_POS, h)
+        self.pos = nn.Linear(N_POS, h)
         self.global_query = nn.Parameter(torch.randn(config.heads, h // config.heads) * 0.1)
         self.cand = nn.Linear(d, h)
         self.target = nn.Linear(d, h, bias=False)
@@ -410,18 +212,13 @@ class VerifierHead(nn.Module):
             self.mlp[-1].weight.mul_(0.1)
             self.wide.weight.zero_()
 
-    @staticmethod
-    def position_features(n: int) -> Tensor:
-        i = torch.arange(n, dtype=torch.float32)
-        return torch.stack([(i == 0).float(), (i == 1).float(), i / max(n - 1, 1), (i == n - 1).float()], -1)
-
     def forward(self, segments: Tensor, actions: Tensor, targets: Tensor, lexical: Tensor) -> Tensor:
         """segments [S, D], actions [N, D], targets [N, D] (zero rows: no target), lexical [N, FEATURE_SETS[features]]
         -> scores [N]."""
         heads, h = self.config.heads, self.config.hidden
         candidates = torch.nn.functional.normalize(actions + targets, dim=-1)
         hd = h // heads
-        keys = self.k(segments) + self.pos(self.position_features(len(segments)).to(segments.device))
+        keys = self.k(segments) + self.pos(position_features(len(segments)).to(segments.device))
         values = self.v(segments)
         k = keys.view(-1, heads, hd).transpose(0, 1)  # [H, S, hd]
         v = values.view(-1, heads, hd).transpose(0, 1)

@@ -1,0 +1,235 @@
+"""Cue features of the embedded verifier: what word overlaps, the history and the screen say about each
+candidate, as small dense vectors beside the MiniLM embeddings (see `vera.verifier.encoder`).
+
+Three layers, each a named feature set saved in a head's config:
+
+- lexical: overlaps of a candidate's distinctive words with the context and where they occur;
+- progress: what the history and screen say (value already typed or shown, action repeated, how much of
+  the goal is done when ``status complete`` is scored);
+- binding: which goal value belongs in which field (the words that introduce a value in the goal against
+  the field's label), whether the app to open is already open, and whether what a deletion goal names is
+  still on the screen.
+
+They carry over to apps the head never saw, where embedding similarity alone does not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+_WORD = re.compile(r"[a-z0-9]+")
+ELEMENT_ID = re.compile(r'"index":\s*\d+|\bid=\d+')  # element ids say nothing about the goal
+_QUOTED = re.compile(r"\"([^\"]{1,80})\"|'([^']{1,80})'")
+# JSON keys and action words: the same for every candidate, so never evidence for one
+_STOP = frozenset("action_type action type index text direction app_name app name goal_status status on id "
+                  "is helpful for completing the task answer button p input checkbox checked true false "
+                  "div a an of to in".split())
+
+
+
+N_POS = 4
+
+
+def position_features(n: int) -> Tensor:
+    """[n, N_POS] position of each context segment: first, second, relative, last."""
+    i = torch.arange(n, dtype=torch.float32)
+    return torch.stack([(i == 0).float(), (i == 1).float(), i / max(n - 1, 1), (i == n - 1).float()], -1)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(ELEMENT_ID.sub(" ", text.lower())) if w not in _STOP}
+
+
+_HYPHENATED = re.compile(r"\b([a-z0-9]+)-([a-z0-9]+)\b")
+
+
+def _words_joined(text: str) -> set[str]:
+    """`_words` plus hyphenated words joined ("Wi-Fi" also gives "wifi", matching a goal's "wifi")."""
+    lower = text.lower()
+    return _words(lower) | {a + b for a, b in _HYPHENATED.findall(lower)}
+
+
+def _quoted(text: str) -> list[str]:
+    return [(a or b).lower() for a, b in _QUOTED.findall(text)]
+
+
+N_LEXICAL = 15
+
+
+def lexical_features(segments: Sequence[str], candidates: Sequence[str], joined: bool = False) -> Tensor:
+    """[N, 15] overlap features of each candidate's distinctive words with the context.
+
+    A word is distinctive when it occurs in at most half of the candidates (so element labels and slot
+    values count, action boilerplate does not). Besides overall overlaps, the overlap with each of the
+    first four segments (goal, then history in vera's prompts) and an overlap-weighted profile of the
+    segment positions tell the head *where* the candidate is mentioned (asked for vs already done).
+    """
+    words = _words_joined if joined else _words
+    cand_words = [words(c) for c in candidates]
+    df: dict[str, int] = {}
+    for ws in cand_words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    limit = max(1, len(candidates) // 2)
+    seg_words = [words(s) for s in segments]
+    all_words = set().union(*seg_words) if seg_words else set()
+    first = seg_words[0] if seg_words else set()
+    context_lower = "\n".join(segments).lower()
+    first_lower = segments[0].lower() if segments else ""
+    positions = position_features(len(segments)).tolist()
+    rows = []
+    for cand, ws in zip(candidates, cand_words, strict=True):
+        distinct = {w for w in ws if df[w] <= limit} or ws
+        n = max(len(distinct), 1)
+        in_context = len(distinct & all_words) / n
+        best_segment = max((len(distinct & sw) / n for sw in seg_words), default=0.0)
+        in_first = len(distinct & first) / n
+        quotes = _quoted(cand)
+        quoted_found = sum(q in context_lower for q in quotes) / len(quotes) if quotes else 0.0
+        quoted_in_first = sum(q in first_lower for q in quotes) / len(quotes) if quotes else 0.0
+        per_segment = [len(distinct & sw) / n for sw in seg_words]
+        first_four = (per_segment + [0.0] * 4)[:4]
+        total = sum(per_segment) or 1.0
+        profile = [sum(o * p[j] for o, p in zip(per_segment, positions, strict=True)) / total for j in range(4)]
+        rows.append([in_context, best_segment, in_first, quoted_found, quoted_in_first, float(bool(quotes)),
+                     math.log1p(len(distinct)) / 3.0, *first_four, *profile])
+    return torch.tensor(rows, dtype=torch.float32)
+
+
+# --- progress features (feature set "progress") ---------------------------------------------------------
+# What the history and the screen say about each candidate: is its value already typed or shown, was
+# this exact action done before (or just now, to no effect), and, for ``status complete``, how much of
+# the goal's salient values has been entered or is visible. They are read from the context text the
+# `CompactPrompt` writes ("Goal: ...", "Done: summary | summary ...", "Screen: ...") and the candidates'
+# short texts; other prompt styles simply give zeros for the parts they lack. There is deliberately no
+# step count: train tasks are short, so a learned "stop after about N steps" would not carry over to
+# longer tasks on other apps.
+N_PROGRESS = 17
+_QUESTION = re.compile(r"\?|^\s*(?:what|which|how|when|where|who|whose|do i|does|did|is|are|was|were|can|could)\b",
+                       re.IGNORECASE)
+_TYPED = re.compile(r'^Typed "(.*)" into the "(.*)" field')
+_CLICKED = re.compile(r'^(?:Clicked on|Long-pressed on) the "(.*)" (?:button|element)')
+_ANSWERED = re.compile(r'^Answered "(.*)"')
+_CAND_TYPE = re.compile(r"^type '(.*)' into (?:input '.*?' )?(?:holding '(.*)'|\(empty\))?", re.DOTALL)
+_CAND_LABEL = re.compile(r"^(click|long press|scroll \w+|clear text of) \w+ '(.*?)'(?= holding '| \(empty\)| #|$)",
+                         re.DOTALL)
+_NO_CHANGE = "the screen did not change"
+
+
+@dataclass(frozen=True)
+class ContextFacts:
+    """The parts of a compact context the progress features read."""
+
+    goal: str
+    history: tuple[str, ...]
+    screen: str
+    typed: frozenset[str]
+    clicked: tuple[str, ...]
+    answered: bool
+
+    @property
+    def last(self) -> str:
+        return self.history[-1] if self.history else ""
+
+
+def context_facts(segments: Sequence[str]) -> ContextFacts:
+    """Goal, history items (oldest first) and screen text of a context split by `split_context`."""
+    goal = segments[0].removeprefix("Goal:").strip() if segments else ""
+    history: list[str] = []
+    screen_at = len(segments)
+    for i, seg in enumerate(segments[1:], start=1):
+        if seg.startswith("Screen:"):
+            screen_at = i
+            break
+        item = seg.removeprefix("Done:").strip()
+        if item and item != "nothing yet":
+            history.append(item)
+    screen = "\n".join(segments[screen_at:]).lower()
+    typed = frozenset(m.group(1).strip().lower() for h in history if (m := _TYPED.match(h)))
+    clicked = tuple(m.group(1).strip().lower() for h in history if (m := _CLICKED.match(h)))
+    answered = any(_ANSWERED.match(h) for h in history)
+    return ContextFacts(goal, tuple(history), screen, typed, clicked, answered)
+
+
+def _goal_values(goal: str) -> list[str]:
+    """The goal's salient values: its most specific slot values (quoted strings, numbers, names...)."""
+    from vera.verifier.candidates import extract_slot_values
+
+    return [v.lower() for v in extract_slot_values(goal, limit=6) if len(v) >= 2]
+
+
+def _typed_matches(value: str, typed: frozenset[str]) -> bool:
+    return any(value == t or (len(value) >= 3 and value in t) for t in typed)
+
+
+def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+    """[N, N_PROGRESS] progress cues of each candidate (see the section comment)."""
+    facts = context_facts(segments)
+    n_steps = len(facts.history)
+    last = facts.last
+    last_lower = last.lower()
+    last_no_change = float(_NO_CHANGE in last)
+    last_typed = float(bool(_TYPED.match(last)))
+    goal_values = _goal_values(facts.goal)
+    typed_share = (sum(_typed_matches(v, facts.typed) for v in goal_values) / len(goal_values)
+                   if goal_values else 0.0)
+    shown_share = sum(v in facts.screen for v in goal_values) / len(goal_values) if goal_values else 0.0
+    since_type = next((i for i, h in enumerate(reversed(facts.history)) if _TYPED.match(h)), None)
+    clicked_after_type = float(since_type is not None and since_type > 0)
+    question = float(bool(_QUESTION.search(facts.goal)))  # a question is answered; a task is not
+    rows = []
+    for cand in candidates:
+        is_status = float(cand.startswith("status complete"))
+        typed_before = holds = empty = 0.0
+        repeat_count = 0
+        same_as_last = 0.0
+        typing = _CAND_TYPE.match(cand)
+        if typing:
+            value = typing.group(1).strip().lower()
+            typed_before = float(value in facts.typed)
+            holding = (typing.group(2) or "").strip().lower()
+            holds = float(bool(value) and (value[:60] == holding or value[:60] in holding))
+            empty = float(cand.rstrip().endswith("(empty)") or "(empty) #" in cand)
+            same_as_last = float(last.startswith(f'Typed "{typing.group(1).strip()}"'))
+        else:
+            labelled = _CAND_LABEL.match(cand)
+            if labelled:
+                verb, label = labelled.group(1), labelled.group(2).strip().lower()
+                repeat_count = sum(c == label for c in facts.clicked) if verb in ("click", "long press") else 0
+                if verb == "click":
+                    same_as_last = float(last_lower.startswith(f'clicked on the "{label}"'))
+                elif verb == "long press":
+                    same_as_last = float(last_lower.startswith(f'long-pressed on the "{label}"'))
+                elif verb.startswith("scroll"):
+                    same_as_last = float(last_lower.startswith(f'scrolled the "{label}"')
+                                         and verb.split()[-1] in last_lower)
+        is_answer = float(cand.startswith("answer '"))
+        rows.append([
+            typed_before, holds, empty, min(repeat_count, 3) / 3.0, same_as_last, same_as_last * last_no_change,
+            is_status, is_status * typed_share, is_status * shown_share,
+            is_status * last_typed, is_status * float(facts.answered), is_status * clicked_after_type,
+            is_answer * float(facts.answered), float(n_steps == 0),
+            is_answer * question, is_answer * (1.0 - question), is_status * question * (1.0 - float(facts.answered)),
+        ])
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_PROGRESS)
+
+
+# Feature sets (saved in the head's config; heads saved before the key existed used "lexical"):
+#   lexical:  the 15 lexical overlap features;
+#   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features.
+FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS}
+
+
+def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set: str = "progress") -> Tensor:
+    """The head's non-embedding inputs for a feature set: [N, FEATURE_SETS[feature_set]]."""
+    if feature_set == "lexical":
+        return lexical_features(segments, candidates)
+    return torch.cat([lexical_features(segments, candidates, joined=True),
+                      progress_features(segments, candidates)], dim=-1)
+
