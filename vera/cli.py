@@ -231,6 +231,7 @@ def _mount_groups() -> None:
         "devices": "vera.env.android.cli",
         "train": "vera.train.cli",
         "serve": "vera.llm.cli",
+        "runs": "vera.agents.cli",
     }
     for name, module_name in groups.items():
         try:

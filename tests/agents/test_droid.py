@@ -66,6 +66,39 @@ def test_graph_solves_an_easy_task_and_resumes_after_a_kill(tmp_path, default_sc
     assert resumed.state["executed"] == straight.state["executed"]
     with pytest.raises(ConfigError, match="no V-Droid run"):
         _agent(scorer, style, fresh).run(fresh.goal, 5, checkpoint_db=db, resume="nope")
+    from vera.agents.droid import list_runs
+
+    assert list_runs(db) == []  # both runs ended: their checkpoints went with them
+
+
+def test_ended_runs_are_listed_and_pruned_killed_ones_stay_resumable(tmp_path):
+    from vera.agents.droid import list_runs, prune_runs
+
+    db = tmp_path / "ck.sqlite"
+    scorer = PreferScorer("Clock", "Stopwatch", "Start", "status")
+    kept = start_episode(EASY_TASK, 1)
+    _agent(scorer, CompactPrompt(), kept).run(kept.goal, kept.max_steps, checkpoint_db=db, run_id="kept",
+                                               keep_checkpoints=True)
+    killed = start_episode(EASY_TASK, 1)
+    with pytest.raises(RuntimeError, match="killed after 2 steps"):
+        _agent(scorer, CompactPrompt(), killed).run(killed.goal, killed.max_steps, checkpoint_db=db,
+                                                     run_id="killed", fail_after_steps=2)
+    runs = {r.run_id: r for r in list_runs(db)}
+    assert set(runs) == {"kept", "killed"} and runs["kept"].ended and not runs["killed"].ended
+    assert runs["killed"].step == 2 and runs["killed"].goal == killed.goal
+    listed = _vera("runs", "list", "--checkpoint-db", str(db), cwd=tmp_path)
+    assert listed.returncode == 0 and "--resume killed" in listed.stdout, listed.stderr[-2000:]
+
+    report = prune_runs(db)
+    assert report["deleted"] == 1 and report["kept"] == ["killed"]
+    assert [r.run_id for r in list_runs(db)] == ["killed"]
+    fresh = start_episode(EASY_TASK, 1)
+    resumed = _agent(scorer, CompactPrompt(), fresh).run(fresh.goal, fresh.max_steps, checkpoint_db=db,
+                                                         resume="killed", replay=fresh.env.execute_action)
+    assert resumed.resumed and resumed.steps > 2 and list_runs(db) == []
+
+    pruned = _vera("runs", "prune", "--checkpoint-db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
+    assert pruned.returncode == 2 and "no checkpoint database" in pruned.stderr
 
 
 class TapFailsOnce:
@@ -235,6 +268,20 @@ def straight_sms(tmp_path_factory, default_scorer):
     return steps
 
 
+def test_suite_episodes_delete_their_checkpoints_when_they_end(tmp_path):
+    """Every step is checkpointed; an ended episode's checkpoints go (kept with keep_checkpoints)."""
+    from vera.agents.droid import list_runs
+    from vera.env.android.sim.suite import SimDroidSuite
+
+    db = tmp_path / "ck.sqlite"
+    options = {"checkpoint_db": str(db), "scorer": "encoder", "progress": False}
+    SimDroidSuite().run_episode(EASY_TASK, 1, "vdroid", agent_options={**options, "run_id": "gone"})
+    assert db.exists() and list_runs(db) == []
+    SimDroidSuite().run_episode(EASY_TASK, 1, "vdroid", agent_options={**options, "run_id": "kept",
+                                                                        "keep_checkpoints": True})
+    assert [(r.run_id, r.ended) for r in list_runs(db)] == [("kept", True)]
+
+
 def test_suite_steps_carry_the_scored_candidates(straight_sms):
     for step in straight_sms:
         _assert_scored(step)
@@ -351,7 +398,7 @@ def test_suite_feeds_a_failed_action_back_to_the_agent(tmp_path, default_scorer)
 
     agents.register_agent("vdroid-flaky-tap", armed_vdroid)
     db = tmp_path / "ck.sqlite"
-    options = {"checkpoint_db": str(db), "run_id": "flaky", "progress": False}
+    options = {"checkpoint_db": str(db), "run_id": "flaky", "progress": False, "keep_checkpoints": True}
     result = FlakySuite().run_episode(SMS_TASK, SMS_SEED, "vdroid-flaky-tap", agent_options=options,
                                       recorder=TrajectoryRecorder(tmp_path / "rec", screenshots=False))
     steps = _steps(tmp_path / "rec")

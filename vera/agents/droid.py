@@ -304,11 +304,12 @@ class DroidAgent:
 
     def run(self, goal: str, max_steps: int, *, checkpoint_db: Path | str | None = DEFAULT_CHECKPOINTS,
             run_id: str | None = None, resume: str | None = None, replay: Callable[[JSONAction], None] | None = None,
-            fail_after_steps: int | None = None) -> DroidRunResult:
+            fail_after_steps: int | None = None, keep_checkpoints: bool = False) -> DroidRunResult:
         """Run (or, with ``resume``, continue) an episode with `EnvIO` until status or budget.
 
         On resume, `replay` (e.g. ``env.execute_action``) re-executes the run's actions first, for a
-        fresh simulated device; ``fail_after_steps`` raises after that many steps (kill tests).
+        fresh simulated device; ``fail_after_steps`` raises after that many steps (kill tests). A run
+        that ends leaves no checkpoints behind unless ``keep_checkpoints`` (a killed one keeps them).
         """
         checkpointer, conn = open_checkpointer(checkpoint_db)
         try:
@@ -330,8 +331,11 @@ class DroidAgent:
                     if (node == "memorize" and fail_after_steps is not None and values
                             and values.get("step", 0) >= fail_after_steps and not values.get("done")):
                         raise RuntimeError(f"killed after {fail_after_steps} steps (test hook)")
-            final = dict(graph.get_state(config).values)
+            snapshot = graph.get_state(config)
+            final = dict(snapshot.values)
             final["elapsed_s"] = round(time.perf_counter() - started, 4)
+            if conn is not None and not keep_checkpoints and run_has_ended(snapshot):
+                checkpointer.delete_thread(run_id)
             return DroidRunResult(run_id, final, resumed=resume is not None)
         finally:
             if conn is not None:
@@ -357,8 +361,9 @@ def initial_state(goal: str, run_id: str, max_steps: int) -> DroidState:
 def load_snapshot(graph: Any, config: dict[str, Any], run_id: str, goal: str, db: Any) -> Any:
     snapshot = graph.get_state(config)
     if not snapshot.values:
-        raise ConfigError(f"no V-Droid run {run_id!r} in {db}; pass a RUN_ID that an earlier "
-                          "`vera run --agent vdroid` printed (and the same -o checkpoint_db=...)")
+        raise ConfigError(f"no V-Droid run {run_id!r} in {db}; pass the RUN_ID of a run that was killed "
+                          "before it ended (`vera runs list` shows them; a run's checkpoints are deleted when it "
+                          "ends) and the same -o checkpoint_db=...")
     if snapshot.values.get("goal") != goal:
         raise ConfigError(f"run {run_id!r} was for the goal {snapshot.values.get('goal')!r}, not {goal!r}; "
                           "resume it with the same task and seed")
@@ -376,6 +381,99 @@ def pending_handout(snapshot: Any) -> dict[str, Any] | None:
     return None
 
 
+def run_has_ended(snapshot: Any) -> bool:
+    """True when a run has nothing left to resume: its graph reached the end, or its ``act`` node was
+    handing out ``status`` or the last step of the budget (the loop that owns the device ends the
+    episode there)."""
+    if not snapshot.values:
+        return False
+    if not snapshot.next:
+        return True
+    pending = pending_handout(snapshot)
+    if pending is None:
+        return False
+    last_step = int(snapshot.values.get("step", 0)) + 1 >= int(snapshot.values.get("max_steps") or 0)
+    return last_step or (pending.get("action") or {}).get("action_type") == T.STATUS
+
+
+def delete_run(checkpoint_db: Path | str | None, run_id: str) -> None:
+    """Delete a run's checkpoints (every step of every episode is checkpointed: kept for finished runs,
+    they grow the database by about a megabyte an episode and serve nothing)."""
+    if checkpoint_db is None or not Path(checkpoint_db).exists():
+        return
+    checkpointer, conn = open_checkpointer(checkpoint_db)
+    try:
+        checkpointer.delete_thread(run_id)
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run in a checkpoint database, as `list_runs` reads it."""
+
+    run_id: str
+    goal: str
+    step: int
+    ended: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "goal": self.goal, "step": self.step, "ended": self.ended}
+
+
+def list_runs(checkpoint_db: Path | str) -> list[RunInfo]:
+    """The runs in a checkpoint database, oldest first: ended ones, and killed ones that ``--resume`` continues."""
+    path = Path(checkpoint_db)
+    if not path.is_file():
+        raise ConfigError(f"no checkpoint database at {str(path)!r}; V-Droid runs write "
+                          f"{DEFAULT_CHECKPOINTS} unless -o checkpoint_db=PATH says otherwise")
+    checkpointer, conn = open_checkpointer(path)
+    assert conn is not None
+    try:
+        try:
+            rows = conn.execute("SELECT thread_id, MIN(rowid) FROM checkpoints GROUP BY thread_id "
+                                "ORDER BY MIN(rowid)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(f"{str(path)!r} is not a V-Droid checkpoint database ({exc})") from exc
+        graph = DroidAgent(None, None).build_graph(checkpointer)
+        runs = []
+        for (run_id, _) in rows:
+            snapshot = graph.get_state(graph_config(str(run_id), 1))
+            values = snapshot.values or {}
+            runs.append(RunInfo(str(run_id), str(values.get("goal", "")), int(values.get("step", 0)),
+                                run_has_ended(snapshot)))
+        return runs
+    finally:
+        conn.close()
+
+
+def prune_runs(checkpoint_db: Path | str, *, keep_killed: bool = True) -> dict[str, Any]:
+    """Delete the checkpoints of runs that ended (all runs with ``keep_killed=False``) and compact the file;
+    returns what was deleted and kept, and the file's size before and after."""
+    path = Path(checkpoint_db)
+    runs = list_runs(path)
+    doomed = [r.run_id for r in runs if r.ended or not keep_killed]
+    before = _db_bytes(path)
+    checkpointer, conn = open_checkpointer(path)
+    assert conn is not None
+    try:
+        for run_id in doomed:
+            checkpointer.delete_thread(run_id)
+        conn.commit()
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return {"checkpoint_db": str(path), "deleted": len(doomed),
+            "kept": [r.run_id for r in runs if r.run_id not in set(doomed)],
+            "bytes_before": before, "bytes_after": _db_bytes(path)}
+
+
+def _db_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
 def progress_printer(console: Any) -> ProgressCallback:
     """Streamed progress: one line per finished step (and the closing ``status``, which is not memorized)."""
     def show(node: str, values: dict[str, Any]) -> None:
@@ -388,8 +486,8 @@ def progress_printer(console: Any) -> ProgressCallback:
 
 
 # --- the SimDroid suite's agent ------------------------------------------------------------------------
-OPTION_KEYS = ("scorer", "llm", "checkpoint_db", "run_id", "resume", "progress", "exit_after_steps", "mode",
-               "dtype", "device", "model")
+OPTION_KEYS = ("scorer", "llm", "checkpoint_db", "keep_checkpoints", "run_id", "resume", "progress",
+               "exit_after_steps", "mode", "dtype", "device", "model")
 
 
 class UnexecutableAction(ActionError):
@@ -403,13 +501,14 @@ class SuiteDroid:
     interrupt), so the graph keeps its shape and its checkpoints while the suite executes and records.
     It implements the SimDroid suite's optional hooks (`vera.env.android.sim.suite`): the scored
     candidates of every step (`step_record`), the outcome of every action fed back to the graph
-    (`action_result`), the run id in the trajectory (`episode_info`) and resuming a killed run at its
-    next step (`resume_episode`).
+    (`action_result`), the run id in the trajectory (`episode_info`), resuming a killed run at its
+    next step (`resume_episode`) and deleting the run's checkpoints once the episode has ended and its
+    outcome is recorded (`end_episode`; kept with ``keep_checkpoints``).
     """
 
     def __init__(self, agent: DroidAgent, env: AndroidEnv, max_steps: int, *, checkpoint_db: Any,
                  run_id: str | None, resume: str | None, exit_after_steps: int | None = None,
-                 announce: Callable[[str], None] | None = None) -> None:
+                 announce: Callable[[str], None] | None = None, keep_checkpoints: bool = False) -> None:
         self.agent = agent
         self.env = env
         self.max_steps = max_steps
@@ -418,6 +517,7 @@ class SuiteDroid:
         self.resume = resume
         self.exit_after_steps = exit_after_steps
         self.announce = announce
+        self.keep_checkpoints = keep_checkpoints
         self._graph: Any = None
         self._conn: sqlite3.Connection | None = None
         self._config = graph_config(self.run_id, max_steps)
@@ -443,6 +543,13 @@ class SuiteDroid:
     def step_record(self) -> dict[str, Any]:
         """The step just handed out: its scored candidates (best first) and the agent's notes."""
         return self._record
+
+    def end_episode(self) -> None:
+        """The loop ended the episode (status, its budget, or the graph's) and recorded the outcome: the run
+        has nothing left to resume, so its checkpoints are deleted unless ``keep_checkpoints``."""
+        self.close()
+        if not self.keep_checkpoints and self._started:
+            delete_run(self.checkpoint_db, self.run_id)
 
     def action_result(self, error: str | None) -> None:
         """The outcome of the handed-out action; the graph's ``act`` node gets it on the next call."""
@@ -592,8 +699,8 @@ class SuiteDroid:
 
 
 def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str, Any]) -> SuiteDroid:
-    """The ``vdroid`` agent of the SimDroid suite (options: scorer, llm, checkpoint_db, run_id, resume,
-    progress, mode/dtype/device for hf scorers)."""
+    """The ``vdroid`` agent of the SimDroid suite (options: scorer, llm, checkpoint_db, keep_checkpoints,
+    run_id, resume, progress, mode/dtype/device for hf scorers)."""
     from vera.agents.policy import VDroidPolicy, build_llm, check_llm_spec
     from vera.train.episodes import device_app_names
 
@@ -618,7 +725,8 @@ def make_simdroid_agent(task: Any, env: AndroidEnv, rng: Any, options: dict[str,
     db = options.get("checkpoint_db", str(DEFAULT_CHECKPOINTS))
     return SuiteDroid(agent, env, int(task.max_steps()), checkpoint_db=db if db else None,
                       run_id=options.get("run_id"), resume=options.get("resume"),
-                      exit_after_steps=options.get("exit_after_steps"), announce=announce)
+                      exit_after_steps=options.get("exit_after_steps"), announce=announce,
+                      keep_checkpoints=bool(options.get("keep_checkpoints", False)))
 
 
 _SCORERS: dict[str, Any] = {}

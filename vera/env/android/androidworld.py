@@ -288,6 +288,9 @@ def _drive(agent: Any, env: AndroidWorldEnv, goal: str, max_steps: int) -> list[
             agent.run(goal, max_steps)
     except BudgetExhausted:
         pass
+    end_episode = getattr(agent, "end_episode", None)
+    if end_episode is not None:  # the episode ended: the agent may drop its resume state
+        end_episode()
     return errors
 
 

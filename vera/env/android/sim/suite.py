@@ -188,6 +188,9 @@ class SimDroidSuite:
         if recorder is not None:
             recorder.finish({"success": result.success, "done": done, "steps": result.steps,
                              "answer": answer, "action_errors": errors})
+        end_episode = getattr(player, "end_episode", None)
+        if end_episode is not None:  # after the outcome is on disk: the agent may drop its resume state
+            end_episode()
         return result
 
     @staticmethod
