@@ -64,7 +64,7 @@ def one_thread():
 
 def test_lora_training_learns_and_resumes_after_a_kill(tmp_path, one_thread):
     examples = _examples()
-    config = P3Config(lr=5e-3, epochs=6, batch_size=2, save_every=3, seed=1)
+    config = P3Config(lr=5e-3, epochs=6, batch_size=2, save_every=3, seed=1, negatives=8, loss="pairwise")
 
     straight = _lora_scorer()
     before = evaluate_pairs(straight, examples)
@@ -100,7 +100,7 @@ def test_encoder_recipe_end_to_end_with_a_round(tmp_path, one_thread):
     from vera.train.p3 import TrainRun
     from vera.verifier.encoder import EncoderVerifier
 
-    config = P3Config(epochs=2, negatives=4, batch_size=8, seed=0)
+    config = P3Config(epochs=2, negatives=4, batch_size=8, seed=0, loss="pairwise")
     run = TrainRun(config=config, checkpoint_dir=tmp_path / "ck", seeds=1, eval_seeds=1, rounds=1, round_epochs=1,
                    tasks=["SystemWifiTurnOn", "SystemBluetoothTurnOff"], heldout_tasks=["SystemWifiTurnOff"],
                    final_success=False, log=lambda message: None)

@@ -23,6 +23,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from vera.train import recipe
+
 app = typer.Typer(help="Train vera's models (P3 verifier training on SimDroid).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -33,26 +35,26 @@ def verifier(
     out: Annotated[Path, typer.Option(help="Where the trained weights go (.safetensors for the encoder, "
                                            "a folder for LoRA adapters).")] = Path("runs/verifier/encoder.safetensors"),
     scorer: Annotated[str, typer.Option(help="encoder (the embedded default) or hf:PATH (LoRA).")] = "encoder",
-    seeds: Annotated[int, typer.Option(help="Oracle trajectories per train task (seeds 0..N-1).")] = 10,
+    seeds: Annotated[int, typer.Option(help="Oracle trajectories per train task (seeds 0..N-1).")] = recipe.SEEDS,
     eval_seeds: Annotated[int, typer.Option(help="Seeds for held-out pairs and success (from 1000).")] = 1,
-    epochs: Annotated[int, typer.Option(help="Epochs over the oracle pairs.")] = 12,
-    rounds: Annotated[int, typer.Option(help="Joint-annotation rounds after the first training.")] = 0,
-    round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = 3,
+    epochs: Annotated[int, typer.Option(help="Epochs over the oracle pairs.")] = recipe.EPOCHS,
+    rounds: Annotated[int, typer.Option(help="Joint-annotation rounds after the first training.")] = recipe.ROUNDS,
+    round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = recipe.ROUND_EPOCHS,
     round_seeds: Annotated[int, typer.Option(help="New instances per train task in each round.")] = 1,
     round_sample: Annotated[int, typer.Option(help="Rounds play every K-th train task (CPU budget).")] = 1,
     round_success: Annotated[bool, typer.Option(help="Measure success before each round (CPU cost).")] = True,
     final_success: Annotated[bool, typer.Option(help="Measure train-task success after training.")] = True,
-    negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = 48,
-    lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = 1e-3,
-    margin: Annotated[float, typer.Option(help="Bradley-Terry margin.")] = 0.0,
+    negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = recipe.NEGATIVES,
+    lr: Annotated[float, typer.Option(help="AdamW learning rate.")] = recipe.LR,
+    margin: Annotated[float, typer.Option(help="Bradley-Terry margin.")] = recipe.MARGIN,
     loss: Annotated[str, typer.Option(help="pairwise (Bradley-Terry) or listwise (softmax over the state's "
-                                           "sampled candidates, plus Bradley-Terry).")] = "listwise",
-    batch_size: Annotated[int, typer.Option(help="States per optimizer step.")] = 16,
+                                           "sampled candidates, plus Bradley-Terry).")] = recipe.LOSS,
+    batch_size: Annotated[int, typer.Option(help="States per optimizer step.")] = recipe.BATCH_SIZE,
     seed: Annotated[int, typer.Option(help="Training seed (init, shuffles, negatives).")] = 0,
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
     context_dropout: Annotated[float, typer.Option(help="Encoder heads: share of training states scored "
                                                         "from the cue features alone.")] = 0.0,
-    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical or progress.")] = "progress",
+    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical or progress.")] = recipe.FEATURES,
     tasks: Annotated[str | None, typer.Option(help="Comma-separated train tasks (default: the train split).")] = None,
     checkpoint_dir: Annotated[Path | None, typer.Option(help="Resumable checkpoints (default beside --out).")] = None,
     fresh: Annotated[bool, typer.Option(help="Ignore existing checkpoints and start over.")] = False,

@@ -30,6 +30,7 @@ from safetensors.torch import load_file, save_file
 from vera.env.android import types as T
 from vera.errors import ConfigError
 from vera.memory.working import RuleSummarizer, StepOutcome, WorkingMemory
+from vera.train import recipe
 from vera.train.episodes import OracleStep, action_candidate, oracle_actions, start_episode, walk_oracle
 from vera.verifier.candidates import Candidate, find_candidate, same_action
 from vera.verifier.prompt import PromptStyle
@@ -93,7 +94,7 @@ def oracle_steps(tasks: Sequence[str], seeds: Sequence[int], policy: Any) -> lis
     return steps
 
 
-def examples_from_steps(steps: Sequence[OracleStep], style: PromptStyle, negatives: int = 8, seed: int = 0,
+def examples_from_steps(steps: Sequence[OracleStep], style: PromptStyle, negatives: int = recipe.NEGATIVES, seed: int = 0,
                         hard: dict[int, Sequence[str]] | None = None) -> list[PreferenceExample]:
     rng = random.Random(seed)
     out = []
@@ -107,15 +108,17 @@ def examples_from_steps(steps: Sequence[OracleStep], style: PromptStyle, negativ
 # --- trainer -----------------------------------------------------------------------------------------
 @dataclass
 class P3Config:
-    lr: float = 1e-3
-    epochs: int = 4
-    batch_size: int = 16
-    margin: float = 0.0
-    negatives: int = 8
+    """Optimisation settings; the defaults are the shipped recipe (`vera.train.recipe`)."""
+
+    lr: float = recipe.LR
+    epochs: int = recipe.EPOCHS
+    batch_size: int = recipe.BATCH_SIZE
+    margin: float = recipe.MARGIN
+    negatives: int = recipe.NEGATIVES
     seed: int = 0
     save_every: int = 25
     weight_decay: float = 0.0
-    loss: str = "pairwise"
+    loss: str = recipe.LOSS
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -397,22 +400,23 @@ ROUNDS_FILE = "rounds.jsonl"
 
 @dataclass
 class TrainRun:
-    """Oracle pairs -> train -> (annotation round -> train) x rounds -> report; resumable."""
+    """Oracle pairs -> train -> (annotation round -> train) x rounds -> report; resumable. The defaults
+    are the shipped recipe (`vera.train.recipe`)."""
 
     scorer_spec: str = "encoder"
     config: P3Config = field(default_factory=P3Config)
     checkpoint_dir: Path | None = None
-    seeds: int = 4
+    seeds: int = recipe.SEEDS
     eval_seeds: int = 1
-    rounds: int = 2
-    round_epochs: int = 3
+    rounds: int = recipe.ROUNDS
+    round_epochs: int = recipe.ROUND_EPOCHS
     round_seeds: int = 1
     round_sample: int = 1
     round_success: bool = True
     final_success: bool = True
     lora_r: int = 16
     context_dropout: float = 0.0
-    features: str = "progress"
+    features: str = recipe.FEATURES
     tasks: list[str] | None = None
     heldout_tasks: list[str] | None = None
     log: Callable[[str], None] = print
