@@ -11,12 +11,11 @@ import pytest
 import torch
 
 from vera.errors import ConfigError
-from vera.verifier.cues import FEATURE_SETS, cue_features, lexical_features, progress_features
+from vera.verifier.cues import FEATURE_SETS
 from vera.verifier.encoder import (
     EncoderVerifier,
     HeadConfig,
     VerifierHead,
-    split_context,
 )
 from vera.verifier.scorer import PreferenceExample, Scorer, pairwise_accuracy
 
@@ -54,16 +53,6 @@ def _top1(verifier: EncoderVerifier, examples: list[PreferenceExample]) -> int:
 @pytest.fixture(scope="module")
 def verifier():
     return EncoderVerifier(seed=0)
-
-
-def test_split_context_and_lexical_features():
-    assert split_context("Goal: a\nDone: x | y\n\nScreen: s") == ["Goal: a", "Done: x", "y", "Screen: s"]
-    feats = lexical_features(["Goal: call Alice", "Screen: <button>Alice</button>"],
-                             ['click on "Alice"', 'click on "Bob"', "navigate_back"])
-    assert feats.shape == (3, 15)
-    assert feats[0, 0] == 1.0 and feats[1, 0] == 0.0  # distinctive word found / not found
-    assert feats[0, 3] == 1.0 and feats[1, 3] == 0.0  # quoted string in context / not
-    assert feats[0, 2] == 1.0  # in the first (goal) segment
 
 
 def test_scores_and_embedding_cache(verifier):
@@ -155,38 +144,6 @@ def test_text_forms_and_old_heads(tmp_path, verifier):
         EncoderVerifier.load(path, embedder=verifier.embedder)
     with pytest.raises(ConfigError, match="features must be one of"):
         VerifierHead(HeadConfig(features="nope"))
-
-
-def test_progress_features():
-    context = ('Goal: Add contact "Ann Lee" with phone 555-1234\n'
-               'Done: Opened Contacts | Clicked on the "Add" button | '
-               'Typed "Ann Lee" into the "Name" field, indicating the input was accepted\n'
-               "Screen: App: contacts\n<input id=2>Ann Lee</input>\n<button id=5>Save</button>")
-    cands = ["type 'Ann Lee' into input 'Name' holding 'Ann Lee' #2", "type '555-1234' into input 'Phone' (empty) #3",
-             "click button 'Add' #5", "click button 'Save' #6", "status complete: the task is done"]
-    feats = progress_features(split_context(context), cands)
-    assert feats.shape == (5, 17)
-    typed_before, holds, empty, repeats, same_as_last = (feats[:, i] for i in range(5))
-    assert typed_before.tolist() == [1, 0, 0, 0, 0] and holds.tolist() == [1, 0, 0, 0, 0]
-    assert empty.tolist() == [0, 1, 0, 0, 0] and same_as_last.tolist() == [1, 0, 0, 0, 0]
-    assert repeats[2] > 0 and repeats[3] == 0  # "Add" was clicked before, "Save" was not
-    status = feats[4]
-    assert status[6] == 1 and 0 < status[7] < 1  # status: some of the goal's values typed, not all
-    assert status[9] == 1  # the last step typed (nothing saved since)
-    assert feats[:4, 6:12].abs().sum() == 0  # the status-only columns are zero for other candidates
-    asked = progress_features(split_context("Goal: How many alarms are set?\nDone: nothing yet\nScreen: s"),
-                              ["answer '3'", "status complete: the task is done"])
-    assert asked[0, 14] == 1 and asked[0, 15] == 0 and asked[1, 16] == 1  # unanswered question: answer first
-    assert feats[:, 14:].sum() == 0  # not a question: no answer candidates here, status not held back
-    # nothing done yet: the "start" column is set, no history-derived cue is
-    fresh = progress_features(split_context("Goal: x\nDone: nothing yet\nScreen: s"), cands)
-    assert fresh[:, 13].tolist() == [1] * 5 and fresh[:, [0, 3, 4, 5]].abs().sum() == 0
-    assert cue_features(split_context(context), cands).shape == (5, FEATURE_SETS["progress"])
-    assert cue_features(split_context(context), cands, "lexical").shape == (5, FEATURE_SETS["lexical"])
-    # hyphenated words also match joined: a goal's "wifi" finds "Wi-Fi"
-    joined = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"], joined=True)
-    plain = lexical_features(["Goal: turn wifi on", "Screen: x"], ["click checkbox 'Wi-Fi' #3", "wait"])
-    assert joined[0, 0] > 0 and plain[0, 0] == 0
 
 
 def test_context_dropout_scores_from_cues_alone_in_training():

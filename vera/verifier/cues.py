@@ -220,16 +220,64 @@ def progress_features(segments: Sequence[str], candidates: Sequence[str]) -> Ten
     return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_PROGRESS)
 
 
+# --- toggle features (feature set "toggles") -------------------------------------------------------------
+# A checkbox or switch that the goal names ("Turn wifi on", "repeat every Monday", "priority to high")
+# is either already as the goal wants it or not, and the screen says which (``checked=True``). MiniLM
+# embeds "checked=False" and "checked=True" lines almost alike, so without these cues the head could not
+# tell "click Wi-Fi" (needed) from ``status complete`` (done) on the same screen. The wanted state is
+# off when the goal says so (turn/switch ... off, disable, deactivate, uncheck), else on.
+N_TOGGLES = 4
+_CHECKBOX = re.compile(r"<checkbox id=(\d+) checked=(True|False)(?: text='([^']*)')?>([^<]*)</checkbox>")
+_WANT_OFF = re.compile(r"\b(?:(?:turn|switch)\s+(?:\S+\s+){0,3}?off|disable|deactivate|uncheck|unmark)\b",
+                       re.IGNORECASE)
+_CAND_CLICK_ID = re.compile(r"^click \w+ '.*' #(\d+)$", re.DOTALL)
+
+
+def _names(words: set[str], goal_words: set[str]) -> bool:
+    """Whether a toggle's label words name something in the goal (equal, or a 3+ letter prefix: mon/monday)."""
+    return any(w == g or (min(len(w), len(g)) >= 3 and (w.startswith(g) or g.startswith(w)))
+               for w in words for g in goal_words)
+
+
+def toggle_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+    """[N, N_TOGGLES]: for a click on a toggle the goal names, whether it is in the wrong state (clicking
+    helps) or already right (clicking undoes); for ``status complete``, whether such a toggle is still
+    wrong, or all of them are right."""
+    facts = context_facts(segments)
+    want = not _WANT_OFF.search(facts.goal)
+    goal_words = _words_joined(facts.goal)
+    toggles = [(element_id, checked == "True", _words_joined(f"{desc or ''} {text}"))
+               for line in segments for element_id, checked, desc, text in _CHECKBOX.findall(line)]
+    # words every toggle has ("priority" in High/Medium/Low priority) name none of them in particular
+    shared = set.intersection(*(words for _, _, words in toggles)) if len(toggles) > 1 else set()
+    named: dict[str, bool] = {}  # element id -> its state is the wanted one
+    for element_id, checked, words in toggles:
+        if _names(words - shared or words, goal_words):
+            named[element_id] = checked == want
+    pending = float(any(not right for right in named.values()))
+    settled = float(bool(named) and all(named.values()))
+    rows = []
+    for cand in candidates:
+        click = _CAND_CLICK_ID.match(cand)
+        right = named.get(click.group(1)) if click else None
+        is_status = float(cand.startswith("status complete"))
+        rows.append([float(right is False), float(right is True), is_status * pending, is_status * settled])
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_TOGGLES)
+
+
 # Feature sets (saved in the head's config; heads saved before the key existed used "lexical"):
 #   lexical:  the 15 lexical overlap features;
-#   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features.
-FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS}
+#   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features;
+#   toggles:  those plus the N_TOGGLES toggle features.
+FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS, "toggles": N_LEXICAL + N_PROGRESS + N_TOGGLES}
 
 
 def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set: str = "progress") -> Tensor:
     """The head's non-embedding inputs for a feature set: [N, FEATURE_SETS[feature_set]]."""
     if feature_set == "lexical":
         return lexical_features(segments, candidates)
-    return torch.cat([lexical_features(segments, candidates, joined=True),
-                      progress_features(segments, candidates)], dim=-1)
+    parts = [lexical_features(segments, candidates, joined=True), progress_features(segments, candidates)]
+    if feature_set == "toggles":
+        parts.append(toggle_features(segments, candidates))
+    return torch.cat(parts, dim=-1)
 
