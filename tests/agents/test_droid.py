@@ -97,6 +97,31 @@ def test_ended_runs_are_listed_and_pruned_killed_ones_stay_resumable(tmp_path):
                                                          resume="killed", replay=fresh.env.execute_action)
     assert resumed.resumed and resumed.steps > 2 and list_runs(db) == []
 
+
+def test_graph_run_records_the_episode_its_resume_and_outcome(tmp_path):
+    """DroidAgent.run with a recorder writes a whole trajectory, also across a kill and a resume."""
+    from vera.trajectory import TrajectoryRecorder, read_jsonl
+
+    db, rec = tmp_path / "ck.sqlite", tmp_path / "rec"
+    scorer = PreferScorer("Clock", "Stopwatch", "Start", "status")
+    first = start_episode(EASY_TASK, 1)
+    with pytest.raises(RuntimeError, match="killed after 2 steps"):
+        _agent(scorer, CompactPrompt(), first, recorder=TrajectoryRecorder(rec, screenshots=False)).run(
+            first.goal, first.max_steps, checkpoint_db=db, run_id="r1", fail_after_steps=2, task=EASY_TASK, seed=1)
+    fresh = start_episode(EASY_TASK, 1)
+    with pytest.raises(ConfigError, match="does not hold its trajectory"):
+        _agent(scorer, CompactPrompt(), fresh, recorder=TrajectoryRecorder(tmp_path / "other", screenshots=False)
+               ).run(fresh.goal, fresh.max_steps, checkpoint_db=db, resume="r1")
+    result = _agent(scorer, CompactPrompt(), fresh, recorder=TrajectoryRecorder(rec, screenshots=False,
+                                                                                 resume="r1")).run(
+        fresh.goal, fresh.max_steps, checkpoint_db=db, resume="r1", replay=fresh.env.execute_action)
+    records = read_jsonl(rec / "trajectory.jsonl")
+    assert [r["type"] for r in records][:3] == ["episode", "step", "step"] and records[3]["type"] == "resume"
+    assert records[0]["run_id"] == "r1" and records[0]["task"] == EASY_TASK and records[0]["seed"] == 1
+    assert [r["index"] for r in records if r["type"] == "step"] == list(range(result.steps))
+    assert records[-1]["type"] == "outcome" and records[-1]["steps"] == result.steps
+    assert records[-1]["status"] == result.status and records[-1]["done"]
+
     pruned = _vera("runs", "prune", "--checkpoint-db", str(tmp_path / "none.sqlite"), cwd=tmp_path)
     assert pruned.returncode == 2 and "no checkpoint database" in pruned.stderr
 

@@ -288,6 +288,21 @@ class DroidAgent:
         self._candidates = None
         return {"memory": memory.to_list(), "step": step, "done": done, "status": status}
 
+    def _record_start(self, goal: str, run_id: str, task: str, seed: int | None, resume_step: int | None) -> None:
+        """The trajectory's episode record, or its ``resume`` record for a run it already holds."""
+        if self.recorder is None:
+            return
+        if resume_step is None:
+            self.recorder.start(env="android", task=task, seed=seed, goal=goal, agent="vdroid", run_id=run_id)
+        elif self.recorder.resuming:
+            header = self.recorder.header or {}
+            self.recorder.resume_at(resume_step, task=str(header.get("task")), seed=header.get("seed"),
+                                    run_id=run_id)
+        else:
+            raise ConfigError(f"resuming run {run_id!r} with a recorder that does not hold its trajectory; "
+                              f"record into the directory the run was recorded in (TrajectoryRecorder(DIR, "
+                              f"resume={run_id!r}))")
+
     # --- graph -------------------------------------------------------------------------------------
     def build_graph(self, checkpointer: Any) -> Any:
         from langgraph.graph import END, START, StateGraph
@@ -304,12 +319,15 @@ class DroidAgent:
 
     def run(self, goal: str, max_steps: int, *, checkpoint_db: Path | str | None = DEFAULT_CHECKPOINTS,
             run_id: str | None = None, resume: str | None = None, replay: Callable[[JSONAction], None] | None = None,
-            fail_after_steps: int | None = None, keep_checkpoints: bool = False) -> DroidRunResult:
+            fail_after_steps: int | None = None, keep_checkpoints: bool = False, task: str = "",
+            seed: int | None = None) -> DroidRunResult:
         """Run (or, with ``resume``, continue) an episode with `EnvIO` until status or budget.
 
         On resume, `replay` (e.g. ``env.execute_action``) re-executes the run's actions first, for a
         fresh simulated device; ``fail_after_steps`` raises after that many steps (kill tests). A run
         that ends leaves no checkpoints behind unless ``keep_checkpoints`` (a killed one keeps them).
+        With a `recorder`, the trajectory gets the episode record (`task`, `seed`, the goal and run id)
+        first, or a ``resume`` record when continuing the run it holds, and the outcome when the run ends.
         """
         checkpointer, conn = open_checkpointer(checkpoint_db)
         try:
@@ -323,6 +341,7 @@ class DroidAgent:
                     for action in snapshot.values.get("executed", []):
                         replay(JSONAction.from_dict(action))
                 payload = None  # from the last checkpoint; an ended graph streams nothing
+            self._record_start(goal, run_id, task, seed, int(snapshot.values.get("step", 0)) if resume else None)
             started = time.perf_counter()
             for update in graph.stream(payload, config, stream_mode="updates", durability="sync"):
                 for node, values in update.items():
@@ -334,8 +353,12 @@ class DroidAgent:
             snapshot = graph.get_state(config)
             final = dict(snapshot.values)
             final["elapsed_s"] = round(time.perf_counter() - started, 4)
-            if conn is not None and not keep_checkpoints and run_has_ended(snapshot):
-                checkpointer.delete_thread(run_id)
+            if run_has_ended(snapshot):
+                if self.recorder is not None:
+                    self.recorder.finish({"done": bool(final.get("done")), "status": final.get("status"),
+                                          "steps": int(final.get("step", 0)), "answer": final.get("answer")})
+                if conn is not None and not keep_checkpoints:
+                    checkpointer.delete_thread(run_id)
             return DroidRunResult(run_id, final, resumed=resume is not None)
         finally:
             if conn is not None:
