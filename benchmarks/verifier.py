@@ -129,7 +129,7 @@ def synthetic_decisions(steps: int = 40, n_candidates: int = 30, seed: int = 0) 
 
 
 def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = None) -> dict[str, Any]:
-    from vera.verifier.encoder import EncoderVerifier
+    from vera.verifier.encoder import EncoderVerifier, load_encoder_scorer
 
     source = "simdroid"
     if decisions is None:
@@ -142,7 +142,7 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
 
     shipped = Path(vera.verifier.__file__).parent / "weights" / "default.safetensors"
     start = time.perf_counter()
-    verifier = EncoderVerifier.load(shipped) if shipped.is_file() else EncoderVerifier()
+    verifier = load_encoder_scorer(shipped) if shipped.is_file() else EncoderVerifier()
     load_s = time.perf_counter() - start
     verifier.score("Goal: warm up\nScreen: <button id=0>OK</button>", ["click OK"])
     times = []
@@ -151,8 +151,9 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
         verifier.score(context, candidates)
         times.append((time.perf_counter() - t) * 1000)
     ordered = sorted(times)
+    heads = getattr(verifier, "members", [verifier])
     return {"source": source, "head": "shipped default" if shipped.is_file() else "untrained",
-            "text_form": verifier.head.config.text_form, "decisions": len(times),
+            "heads": len(heads), "text_form": heads[0].head.config.text_form, "decisions": len(times),
             "candidates_per_decision": round(statistics.mean(len(c) for _, c in decisions), 1),
             "median_ms": round(statistics.median(times), 1),
             "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 import torch
@@ -112,6 +113,33 @@ def test_encoder_recipe_end_to_end_with_a_round(tmp_path, one_thread):
     loaded = EncoderVerifier.load(tmp_path / "head.safetensors")
     assert "p3_report" in loaded.read_metadata(tmp_path / "head.safetensors")
     assert len(loaded.score("Goal: turn wifi on", ["click switch 'Wi-Fi' #3", "navigate back"])) == 2
+
+
+def test_ensemble_training_trains_each_head_once_and_saves_their_mean(tmp_path, one_thread):
+    """`vera train verifier --heads 2` on one task: two seeds, a resumed call trains nothing again."""
+    from vera.train.ensemble import head_paths, train_ensemble
+    from vera.train.p3 import TrainRun
+    from vera.verifier.encoder import EncoderEnsemble, EncoderVerifier, load_encoder_scorer
+
+    def run() -> TrainRun:
+        return TrainRun(config=P3Config(epochs=1, negatives=4, batch_size=8, seed=5), checkpoint_dir=tmp_path / "ck",
+                        seeds=1, eval_seeds=1, rounds=0, tasks=["SystemWifiTurnOn"],
+                        heldout_tasks=["SystemWifiTurnOff"], final_success=False, log=lambda message: None)
+
+    messages: list[str] = []
+    report = train_ensemble(run(), 2, tmp_path / "ens.safetensors", log=messages.append)
+    assert report["heads"] == 2 and report["seeds"] == [5, 6] and len(report["head_reports"]) == 2
+    heads = [EncoderVerifier.load(p) for p in head_paths(tmp_path / "ck", 2)]
+    assert not torch.equal(heads[0].head.wide.weight, heads[1].head.wide.weight)  # two seeds, two heads
+    loaded = load_encoder_scorer(tmp_path / "ens.safetensors")
+    assert isinstance(loaded, EncoderEnsemble) and len(loaded.members) == 2
+    assert "p3_reports" in EncoderVerifier.read_metadata(tmp_path / "ens.safetensors")
+    before = [p.stat().st_mtime_ns for p in head_paths(tmp_path / "ck", 2)]
+    train_ensemble(run(), 2, tmp_path / "ens.safetensors", log=messages.append)  # resumed: all done
+    assert [p.stat().st_mtime_ns for p in head_paths(tmp_path / "ck", 2)] == before
+    assert "2 already trained, 0 to train" in messages[-2]
+    with pytest.raises(ConfigError, match="not one"):
+        train_ensemble(replace(run(), scorer_spec="hf:/models/x"), 2, tmp_path / "x.safetensors")
 
 
 def test_make_example_always_includes_status_and_the_last_action_again():

@@ -102,6 +102,35 @@ def test_training_reduces_loss_and_ranks_positive_first(tmp_path, verifier):
         EncoderVerifier.load(tmp_path / "missing.safetensors", embedder=verifier.embedder)
 
 
+def test_ensemble_scores_the_mean_of_its_heads_and_round_trips(tmp_path, verifier):
+    from vera.verifier.encoder import EncoderEnsemble, load_encoder_scorer
+
+    members = [EncoderVerifier(seed=s, embedder=verifier.embedder, config=HeadConfig(features=f))
+               for s, f in ((1, "toggles"), (2, "toggles"), (3, "progress"))]
+    ensemble = EncoderEnsemble(members)
+    ex = _example(random.Random(3))
+    cands = [ex.positive, *ex.negatives]
+    per_head = torch.tensor([m.score(ex.context, cands) for m in members])
+    assert ensemble.score(ex.context, cands) == pytest.approx(per_head.mean(0).tolist(), abs=1e-5)
+    assert ensemble.score_batch([(ex.context, cands)]) == [ensemble.score(ex.context, cands)]
+    assert ensemble.score(ex.context, []) == []
+
+    path = ensemble.save(tmp_path / "ensemble.safetensors", {"note": "three heads"})
+    loaded = load_encoder_scorer(path, embedder=verifier.embedder)
+    assert isinstance(loaded, EncoderEnsemble) and len(loaded.members) == 3
+    assert [m.head.config.features for m in loaded.members] == ["toggles", "toggles", "progress"]
+    assert loaded.score(ex.context, cands) == pytest.approx(ensemble.score(ex.context, cands), abs=1e-6)
+    assert EncoderVerifier.read_metadata(path)["note"] == "three heads"
+    single = members[0].save(tmp_path / "single.safetensors")
+    assert isinstance(load_encoder_scorer(single, embedder=verifier.embedder), EncoderVerifier)
+    with pytest.raises(ConfigError, match="load ensembles with load_encoder_scorer"):
+        EncoderVerifier.load(path, embedder=verifier.embedder)
+    with pytest.raises(ConfigError, match="not an encoder ensemble"):
+        EncoderEnsemble.load(single, embedder=verifier.embedder)
+    with pytest.raises(ConfigError, match="at least one head"):
+        EncoderEnsemble([])
+
+
 def test_score_tensor_is_differentiable(verifier):
     ex = _example(random.Random(2))
     scores = verifier.score_tensor(ex.context, [ex.positive, *ex.negatives])

@@ -125,11 +125,11 @@ def cpu_threads() -> None:
 
 
 def _encoder_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptStyle]:
-    from vera.verifier.encoder import EncoderVerifier
+    from vera.verifier.encoder import load_encoder_scorer
 
     cpu_threads()
     path = Path(arg) if arg else DEFAULT_WEIGHTS
-    expected = "expected a .safetensors file saved by EncoderVerifier.save"
+    expected = "expected a .safetensors file saved by EncoderVerifier.save or EncoderEnsemble.save"
     if not path.is_file():
         hint = ("the shipped default is missing from this install; reinstall vera or retrain it with "
                 "`vera train verifier --out vera/verifier/weights/default.safetensors`"
@@ -137,7 +137,7 @@ def _encoder_scorer(arg: str, options: dict[str, Any]) -> tuple[Scorer, PromptSt
         found = f": {str(path)!r} is a directory" if path.is_dir() else f" not found at {str(path)!r}"
         raise ConfigError(f"encoder verifier weights{found}; {expected} ({hint})")
     try:
-        return EncoderVerifier.load(path), CompactPrompt()
+        return load_encoder_scorer(path), CompactPrompt()
     except Exception as exc:  # not safetensors, or another model's tensors
         raise ConfigError(f"cannot load encoder verifier weights from {str(path)!r} ({type(exc).__name__}: "
                           f"{exc}); {expected} (`vera train verifier --out PATH`), e.g. "

@@ -54,7 +54,11 @@ def verifier(
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
     context_dropout: Annotated[float, typer.Option(help="Encoder heads: share of training states scored "
                                                         "from the cue features alone.")] = 0.0,
-    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical or progress.")] = recipe.FEATURES,
+    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical, progress or toggles.")]
+    = recipe.FEATURES,
+    heads: Annotated[int, typer.Option(help="Encoder heads to train (seeds SEED..SEED+N-1); more than one "
+                                            "are saved as an ensemble whose scores are their mean.")] = recipe.HEADS,
+    workers: Annotated[int, typer.Option(help="Heads trained in parallel processes (one core each).")] = 1,
     tasks: Annotated[str | None, typer.Option(help="Comma-separated train tasks (default: the train split).")] = None,
     checkpoint_dir: Annotated[Path | None, typer.Option(help="Resumable checkpoints (default beside --out).")] = None,
     fresh: Annotated[bool, typer.Option(help="Ignore existing checkpoints and start over.")] = False,
@@ -77,7 +81,12 @@ def verifier(
                    tasks=[t.strip() for t in tasks.split(",") if t.strip()] if tasks else None,
                    log=_log(as_json))
     started = time.perf_counter()
-    report: dict[str, Any] = run.execute(out)
+    if heads > 1:
+        from vera.train.ensemble import train_ensemble
+
+        report: dict[str, Any] = train_ensemble(run, heads, out, workers=workers, log=_log(as_json))
+    else:
+        report = run.execute(out)
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
     if as_json:
         sys.stdout.write(json.dumps(report) + "\n")

@@ -361,12 +361,13 @@ def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: 
     kind, _, arg = spec.partition(":")
     if kind == "encoder":
         from vera.agents.policy import cpu_threads
-        from vera.verifier.encoder import EncoderVerifier
+        from vera.verifier.encoder import ENSEMBLE_KIND, EncoderVerifier, HeadConfig
 
         cpu_threads()
         torch.manual_seed(seed)
-        from vera.verifier.encoder import HeadConfig
-
+        if arg and Path(arg).is_file() and EncoderVerifier.read_metadata(arg).get("vera") == ENSEMBLE_KIND:
+            raise ConfigError(f"{arg!r} is an ensemble of heads; train on from one head's file (the heads are "
+                              "in the ensemble's checkpoint folder, head0.safetensors ...) or train anew with --heads")
         scorer = (EncoderVerifier.load(arg) if arg
                   else EncoderVerifier(seed=seed, config=HeadConfig(context_dropout=context_dropout, features=features)))
         return Trainable(scorer, CompactPrompt(), lambda out, meta: scorer.save(out, extra_metadata=meta), "encoder")

@@ -378,14 +378,110 @@ class EncoderVerifier:
                               "EncoderVerifier.save (train one with `vera train verifier`)")
         meta = cls.read_metadata(path)
         if meta.get("vera") != "encoder_verifier":
-            raise ConfigError(f"{str(path)!r} is not an encoder verifier head (metadata {meta.get('vera')!r})")
-        config = json.loads(meta["head_config"])
-        config.setdefault("text_form", "on_target")  # heads saved before text forms existed
-        config.setdefault("features", "lexical")  # heads saved before progress features existed
-        known = {f for f in HeadConfig.__dataclass_fields__}
-        if set(config) - known:
-            raise ConfigError(f"{str(path)!r} has head settings this vera does not know "
-                              f"({sorted(set(config) - known)}); update vera or retrain the head")
-        head = VerifierHead(HeadConfig(**config))
+            raise ConfigError(f"{str(path)!r} is not an encoder verifier head (metadata {meta.get('vera')!r}); "
+                              "load ensembles with load_encoder_scorer")
+        head = VerifierHead(_head_config(json.loads(meta["head_config"]), path))
         head.load_state_dict(load_file(str(path)))
         return cls(head, embedder, num_threads=num_threads)
+
+
+def _head_config(config: dict[str, Any], path: str | Path) -> HeadConfig:
+    """A saved head's config, with the defaults of heads saved before a setting existed."""
+    config = dict(config)
+    config.setdefault("text_form", "on_target")  # heads saved before text forms existed
+    config.setdefault("features", "lexical")  # heads saved before progress features existed
+    known = {f for f in HeadConfig.__dataclass_fields__}
+    if set(config) - known:
+        raise ConfigError(f"{str(path)!r} has head settings this vera does not know "
+                          f"({sorted(set(config) - known)}); update vera or retrain the head")
+    return HeadConfig(**config)
+
+
+class EncoderEnsemble:
+    """Several `VerifierHead`s over one MiniLM: a candidate's score is the mean of the heads' scores.
+
+    Heads trained alike from different seeds make different mistakes on unseen instances; their mean
+    ranks better than any one of them (step accuracy on unseen seeds of the train tasks: five heads
+    89.3% vs 84.6-87.1% alone). The embeddings, the costly part, are computed once for all heads. Saved
+    as one safetensors file (``head{i}.`` key prefixes, the heads' configs in its metadata).
+    """
+
+    def __init__(self, members: Sequence[EncoderVerifier]) -> None:
+        if not members:
+            raise ConfigError("an ensemble needs at least one head")
+        self.members = list(members)
+        self.embedder = self.members[0].embedder
+        for member in self.members[1:]:
+            member.embedder = self.embedder  # one cache for all heads
+
+    @property
+    def num_threads(self) -> int | None:
+        return self.members[0].num_threads
+
+    def score(self, context: str, candidates: list[str]) -> list[float]:
+        if not candidates:
+            return []
+        inputs: dict[tuple[str, str], tuple[Tensor, ...]] = {}  # heads that read the same inputs share them
+        total = torch.zeros(len(candidates))
+        with torch.inference_mode(), torch_threads(self.num_threads):
+            for member in self.members:
+                config = member.head.eval().config
+                key = (config.text_form, config.features)
+                if key not in inputs:
+                    inputs[key] = member._inputs(context, candidates)
+                total += member.head(*inputs[key])
+        return (total / len(self.members)).tolist()
+
+    def score_batch(self, items: Sequence[tuple[str, list[str]]]) -> list[list[float]]:
+        texts = [t for context, cands in items for group in self.members[0]._texts(context, cands) for t in group]
+        with torch_threads(self.members[0].num_threads):
+            self.embedder.embed(texts)
+        return [self.score(context, cands) for context, cands in items]
+
+    def save(self, path: str | Path, extra_metadata: dict[str, str] | None = None) -> Path:
+        from safetensors.torch import save_file
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {f"head{i}.{k}": v.detach().contiguous()
+                 for i, member in enumerate(self.members) for k, v in member.head.state_dict().items()}
+        meta = {"vera": ENSEMBLE_KIND, "encoder": "all-MiniLM-L6-v2",
+                "head_configs": json.dumps([asdict(m.head.config) for m in self.members]), **(extra_metadata or {})}
+        save_file(state, str(path), metadata=meta)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, embedder: TextEmbedder | None = None,
+             num_threads: int | None = 1) -> EncoderEnsemble:
+        from safetensors.torch import load_file
+
+        meta = EncoderVerifier.read_metadata(path)
+        if meta.get("vera") != ENSEMBLE_KIND:
+            raise ConfigError(f"{str(path)!r} is not an encoder ensemble (metadata {meta.get('vera')!r})")
+        state = load_file(str(path))
+        embedder = embedder if embedder is not None else TextEmbedder()
+        members = []
+        for i, config in enumerate(json.loads(meta["head_configs"])):
+            head = VerifierHead(_head_config(config, path))
+            prefix = f"head{i}."
+            head.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+            members.append(EncoderVerifier(head, embedder, num_threads=num_threads))
+        return cls(members)
+
+    @classmethod
+    def from_files(cls, paths: Sequence[str | Path], embedder: TextEmbedder | None = None) -> EncoderEnsemble:
+        """An ensemble of single-head files (each written by `EncoderVerifier.save`)."""
+        embedder = embedder if embedder is not None else TextEmbedder()
+        return cls([EncoderVerifier.load(p, embedder) for p in paths])
+
+
+ENSEMBLE_KIND = "encoder_ensemble"
+
+
+def load_encoder_scorer(path: str | Path, embedder: TextEmbedder | None = None,
+                        num_threads: int | None = 1) -> EncoderVerifier | EncoderEnsemble:
+    """A verifier file written by `EncoderVerifier.save` (one head) or `EncoderEnsemble.save`."""
+    path = Path(path)
+    if path.is_file() and EncoderVerifier.read_metadata(path).get("vera") == ENSEMBLE_KIND:
+        return EncoderEnsemble.load(path, embedder, num_threads)
+    return EncoderVerifier.load(path, embedder, num_threads)
