@@ -68,7 +68,8 @@ def measure(spec: str, tasks: list[str], seed: int) -> dict[str, Any]:
     warm = times[1:] or times
     ordered = sorted(warm)
     stats = getattr(getattr(scorer, "embedder", None), "stats", None)
-    head = getattr(scorer, "head", None)
+    heads = [m.head for m in getattr(scorer, "members", [])] or [h for h in [getattr(scorer, "head", None)] if h]
+    head = heads[0] if heads else None
     return {
         "scorer": spec, "decisions": len(times),
         "median_ms": round(statistics.median(warm), 1), "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
@@ -76,7 +77,8 @@ def measure(spec: str, tasks: list[str], seed: int) -> dict[str, Any]:
         "candidates_per_decision": {"median": statistics.median(sizes), "max": max(sizes)},
         "load_s": round(load_s, 2), "torch_threads": torch.get_num_threads(), "per_task": per_task,
         "embedding_cache": dict(stats) if stats else None,
-        "head": {"text_form": head.config.text_form, "features": head.config.features} if head is not None else None,
+        "head": {"text_form": head.config.text_form, "features": head.config.features, "heads": len(heads)}
+        if head is not None else None,
     }
 
 
