@@ -68,7 +68,8 @@ def measure(spec: str, tasks: list[str], seed: int) -> dict[str, Any]:
     warm = times[1:] or times
     ordered = sorted(warm)
     stats = getattr(getattr(scorer, "embedder", None), "stats", None)
-    heads = [m.head for m in getattr(scorer, "members", [])] or [h for h in [getattr(scorer, "head", None)] if h]
+    members = getattr(scorer, "members", None) or ([scorer] if hasattr(scorer, "head") else [])
+    heads = [m.head for m in members]  # an ensemble's heads, one head, or none (other scorers)
     head = heads[0] if heads else None
     return {
         "scorer": spec, "decisions": len(times),

@@ -488,8 +488,9 @@ def prune_runs(checkpoint_db: Path | str, *, keep_killed: bool = True) -> dict[s
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+    deleted = set(doomed)
     return {"checkpoint_db": str(path), "deleted": len(doomed),
-            "kept": [r.run_id for r in runs if r.run_id not in set(doomed)],
+            "kept": [r.run_id for r in runs if r.run_id not in deleted],
             "bytes_before": before, "bytes_after": _db_bytes(path)}
 
 

@@ -7,8 +7,9 @@
 
 Checkpoints go to ``--checkpoint-dir`` (default: beside ``--out``); running the same command again
 after a kill resumes from the last checkpoint (``--fresh`` starts over). The defaults are the recipe
-of the shipped head (10 oracle trajectories per train task, listwise loss over 48 sampled candidates,
-12 epochs, no annotation rounds); the README's command adds ``--no-final-success --fresh``.
+of the shipped verifier, read from `vera.train.recipe` (five `toggles` heads, each on 10 oracle
+trajectories per train task, listwise loss over 48 sampled candidates, 12 epochs, no annotation
+rounds); the README's command adds ``--workers 2 --no-final-success --fresh``.
 """
 
 from __future__ import annotations

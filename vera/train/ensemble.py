@@ -68,8 +68,7 @@ def train_ensemble(run: TrainRun, heads: int, out: Path, *, workers: int = 1,
             for future in [pool.submit(_train_head, *job) for job in jobs]:
                 future.result()
     reports = [json.loads(EncoderVerifier.read_metadata(p)["p3_report"]) for p in paths]
-    EncoderEnsemble.from_files(paths).save(out, {"p3_reports": json.dumps(reports), "seeds": json.dumps(
-        [run.config.seed + i for i in range(heads)])})
+    seeds = [run.config.seed + i for i in range(heads)]
+    EncoderEnsemble.from_files(paths).save(out, {"p3_reports": json.dumps(reports), "seeds": json.dumps(seeds)})
     log(f"saved {out} ({heads} heads)")
-    return {"out": str(out), "heads": heads, "seeds": [run.config.seed + i for i in range(heads)],
-            "config": run.config.to_dict(), "head_reports": reports}
+    return {"out": str(out), "heads": heads, "seeds": seeds, "config": run.config.to_dict(), "head_reports": reports}

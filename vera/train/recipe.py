@@ -2,7 +2,8 @@
 `vera train verifier` (this module imports nothing heavy, so the CLI can read it at start-up).
 
 `vera train verifier --out vera/verifier/weights/default.safetensors --no-final-success --fresh` with
-these values retrains the shipped head from scratch (README, "V-Droid").
+these values retrains the shipped verifier from scratch (README, "V-Droid"; add ``--workers 2`` to train
+two heads at a time).
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ Three layers, each a named feature set saved in a head's config:
 - lexical: overlaps of a candidate's distinctive words with the context and where they occur;
 - progress: what the history and screen say (value already typed or shown, action repeated, how much of
   the goal is done when ``status complete`` is scored);
-- binding: which goal value belongs in which field (the words that introduce a value in the goal against
-  the field's label), whether the app to open is already open, and whether what a deletion goal names is
-  still on the screen.
+- toggles: whether a checkbox or switch the goal names is in the state the goal wants.
 
 They carry over to apps the head never saw, where embedding similarity alone does not.
 """

@@ -13,7 +13,7 @@ candidates are free). The head then does all cross-reasoning on cached 384-d emb
   can tell the goal line from the history and the screen), plus a candidate-independent learned
   pooling;
 - cue features that embeddings blur (`vera.verifier.cues`): word overlaps of the candidate with the goal
-  and the rest of the context, progress read from the history, value-to-field binding;
+  and the rest of the context, progress read from the history, toggle states;
 - cosine similarities of the candidate to the first segment, the best segment and all segments;
 - an MLP maps [candidate, attended context, pooled context, products, cues] to a score, plus a direct
   linear path from the lexical and cosine cues (learned in a few steps).
@@ -314,11 +314,15 @@ class EncoderVerifier:
         finally:
             self.head.train(training)
 
-    def score_batch(self, items: Sequence[tuple[str, list[str]]]) -> list[list[float]]:
-        """Several decisions; all their new texts go to MiniLM in one batched pass."""
+    def prefetch(self, items: Sequence[tuple[str, list[str]]]) -> None:
+        """Embed the new texts of several decisions in one batched MiniLM pass (later scoring hits the cache)."""
         texts = [t for context, cands in items for group in self._texts(context, cands) for t in group]
         with torch_threads(self.num_threads):
             self.embedder.embed(texts)
+
+    def score_batch(self, items: Sequence[tuple[str, list[str]]]) -> list[list[float]]:
+        """Several decisions; all their new texts go to MiniLM in one batched pass."""
+        self.prefetch(items)
         return [self.score(context, cands) for context, cands in items]
 
     # -- training -------------------------------------------------------------------------------------
@@ -433,9 +437,8 @@ class EncoderEnsemble:
         return (total / len(self.members)).tolist()
 
     def score_batch(self, items: Sequence[tuple[str, list[str]]]) -> list[list[float]]:
-        texts = [t for context, cands in items for group in self.members[0]._texts(context, cands) for t in group]
-        with torch_threads(self.members[0].num_threads):
-            self.embedder.embed(texts)
+        """Several decisions; all their new texts go to MiniLM in one batched pass."""
+        self.members[0].prefetch(items)  # the shared embedder's cache serves every head
         return [self.score(context, cands) for context, cands in items]
 
     def save(self, path: str | Path, extra_metadata: dict[str, str] | None = None) -> Path:
