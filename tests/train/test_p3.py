@@ -104,8 +104,9 @@ def test_encoder_recipe_end_to_end_with_a_round(tmp_path, one_thread):
     config = P3Config(epochs=2, negatives=4, batch_size=8, seed=0, loss="pairwise")
     run = TrainRun(config=config, checkpoint_dir=tmp_path / "ck", seeds=1, eval_seeds=1, rounds=1, round_epochs=1,
                    tasks=["SystemWifiTurnOn", "SystemBluetoothTurnOff"], heldout_tasks=["SystemWifiTurnOff"],
-                   final_success=False, log=lambda message: None)
+                   final_success=False, round_recover=True, log=lambda message: None)
     report = run.execute(tmp_path / "head.safetensors")
+    assert 0 <= report["rounds"][0]["recovery_states"] <= report["rounds"][0]["states_added"]
     assert report["train_states"] > 0 and report["train_pairs"] == 4 * report["train_states"]
     assert set(report["pair_accuracy"]) == {"train", "heldout_seeds_train_tasks", "heldout_tasks"}
     assert 0.0 <= report["rounds"][0]["success_before"]["success_rate"] <= 1.0
@@ -155,3 +156,31 @@ def test_make_example_always_includes_status_and_the_last_action_again():
         assert ex is not None
         assert any(n.startswith(last.text) for n in ex.negatives)
         assert any(n.startswith('{"action_type": "status"') for n in ex.negatives)
+
+
+def test_recovery_step_annotates_the_state_a_wrong_choice_leads_to():
+    """On-policy annotation: a wrong click that opens another screen is answered by going back; a choice
+    that changes nothing (wait) keeps the oracle's action; typing is not recovered."""
+    from vera.agents.policy import VDroidPolicy
+    from vera.env.android import types as T
+    from vera.memory.working import WorkingMemory
+    from vera.train.episodes import walk_oracle
+    from vera.train.p3 import recovery_step, screen_signature
+    from vera.verifier.prompt import CompactPrompt
+
+    policy = VDroidPolicy(scorer=None, style=CompactPrompt())  # type: ignore[arg-type]
+    walk = walk_oracle("SystemWifiTurnOn", 0, policy)
+    state = walk.steps[1]  # Settings is open; the oracle goes to its network page
+    done = [s.action for s in walk.steps[:1]]
+    memory = WorkingMemory(state.memory)
+    wrong = next(c for c in state.candidates or [] if c.kind == T.CLICK and c.action is not None
+                 and state.elements[c.action.index].text == "Display")
+    back = recovery_step(policy, state, done, wrong, memory)
+    assert back is not None and back.action.action_type == T.NAVIGATE_BACK
+    assert back.step == state.step + 1 and screen_signature(back.elements) != screen_signature(state.elements)
+    assert back.memory[-1]["action"] == wrong.text and len(back.memory) == len(state.memory) + 1
+    wait = next(c for c in state.candidates or [] if c.kind == T.WAIT)
+    same = recovery_step(policy, state, done, wait, memory)
+    assert same is not None and same.action == state.action and same.memory[-1]["action"] == wait.text
+    status = next(c for c in state.candidates or [] if c.kind == T.STATUS)
+    assert recovery_step(policy, state, done, status, memory) is None

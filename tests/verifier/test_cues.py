@@ -1,5 +1,5 @@
 """The verifier's cue features (`vera.verifier.cues`): word overlaps, progress read from the history,
-toggle states. Pure functions of the context text and the candidates' short texts."""
+toggle states, commits. Pure functions of the context text and the candidates' short texts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from hypothesis import strategies as st
 
 from vera.verifier.cues import (
     FEATURE_SETS,
+    N_COMMITS,
     N_TOGGLES,
+    commit_features,
     cue_features,
+    goal_verb,
     lexical_features,
     progress_features,
+    strict_goal_values,
     toggle_features,
 )
 from vera.verifier.encoder import split_context
@@ -104,3 +108,52 @@ def test_toggle_features_parse_any_screen(goal, boxes, candidates):
     assert feats[:, 2:].sum() == feats[-1, 2:].sum()  # status-only columns
 
 
+
+
+def _commit_context(goal: str, done: list[str], screen: str) -> list[str]:
+    return split_context(f"Goal: {goal}\nDone: {' | '.join(done) or 'nothing yet'}\nScreen: App: x\n{screen}")
+
+
+def test_goal_verb_and_strict_values():
+    assert goal_verb("Delete the contact Eva Silva from Contacts.") == "delete"
+    assert goal_verb("In Markor, move the note a.md from A to B.") == "move"
+    assert goal_verb("How many alarms are set?") == "" and goal_verb("") == ""
+    assert strict_goal_values('Rename the recording Record-1.m4a to "note_DD8X" in the app.') == [
+        "record-1.m4a", "note_dd8x"]
+    assert strict_goal_values("Create a contact for Ann Lee. Their number is +18048764759.") == ["+18048764759"]
+    # ISO dates and "16h" are shown by pickers in other forms: not values that must appear as written
+    assert strict_goal_values("create an event on 2023-10-20 at 16h titled 'Gym'") == ["gym"]
+
+
+def test_commit_features_hold_back_status_and_save_until_the_goal_is_committed():
+    goal = 'Rename the file clip-1.m4a to "note_DD8X".'
+    cands = ["click button 'Save' #3", "type 'note_DD8X' into input 'Name' holding 'clip-1' #1",
+             "click button 'Rename' #4", "click button 'Cancel' #2", STATUS]
+    opened = commit_features(_commit_context(goal, ['Opened Files.', 'Long-pressed on the "clip-1.m4a" '
+                                                   'element.'], "<p id=0>clip-1.m4a</p>"), cands)
+    assert opened.shape == (5, N_COMMITS)
+    confirm, confirm_pending, verb_click, verb_again, types_pending = (opened[:, i] for i in range(5))
+    assert confirm.tolist() == [1, 0, 0, 0, 0] and confirm_pending[0] == 0.5  # the new name is still missing
+    assert verb_click.tolist() == [0, 0, 1, 0, 0] and verb_again.sum() == 0
+    assert types_pending.tolist() == [0, 1, 0, 0, 0]
+    assert opened[4, 5] == 0.5 and opened[4, 6] == 1 and opened[4, 7] == 0  # status: pending, nothing committed
+    assert opened[:4, 5:].abs().sum() == 0  # status-only columns
+    typed = commit_features(_commit_context(goal, ['Clicked on the "Rename" button.', 'Typed "note_DD8X" into the '
+                                                  '"Name" field, indicating the input was accepted.'],
+                                            "<p id=0>clip-1.m4a</p>\n<input id=1>note_DD8X</input>"), cands)
+    assert typed[0, 1] == 0 and typed[1, 4] == 0  # nothing pending: Save is due, typing again is not
+    assert typed[2, 3] == 1  # the verb's button was clicked already
+    assert typed[4, 5] == 0 and typed[4, 6] == 0 and typed[4, 7] == 1
+    # a click on a toggle on screen counts as committed
+    toggled = commit_features(_commit_context("Turn wifi on.", ['Clicked on the "Wi-Fi" button.'],
+                                              "<checkbox id=3 checked=True>Wi-Fi</checkbox>"), [STATUS])
+    assert toggled[0, 6] == 0
+    assert cue_features(_commit_context(goal, [], ""), cands, "commits").shape == (5, FEATURE_SETS["commits"])
+
+
+@given(goal=st.text(max_size=80), done=st.lists(st.text(max_size=40), max_size=4),
+       candidates=st.lists(st.text(max_size=40), max_size=6))
+def test_commit_features_parse_any_context(goal, done, candidates):
+    feats = commit_features(_commit_context(goal, done, ""), [*candidates, STATUS])
+    assert feats.shape == (len(candidates) + 1, N_COMMITS)
+    assert ((feats >= 0) & (feats <= 1)).all()

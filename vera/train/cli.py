@@ -7,7 +7,7 @@
 
 Checkpoints go to ``--checkpoint-dir`` (default: beside ``--out``); running the same command again
 after a kill resumes from the last checkpoint (``--fresh`` starts over). The defaults are the recipe
-of the shipped verifier, read from `vera.train.recipe` (five `toggles` heads, each on 10 oracle
+of the shipped verifier, read from `vera.train.recipe` (five `commits` heads, each on 10 oracle
 trajectories per train task, listwise loss over 48 sampled candidates, 12 epochs, no annotation
 rounds); the README's command adds ``--workers 2 --no-final-success --fresh``.
 """
@@ -43,6 +43,8 @@ def verifier(
     round_epochs: Annotated[int, typer.Option(help="Epochs after each annotation round.")] = recipe.ROUND_EPOCHS,
     round_seeds: Annotated[int, typer.Option(help="New instances per train task in each round.")] = 1,
     round_sample: Annotated[int, typer.Option(help="Rounds play every K-th train task (CPU budget).")] = 1,
+    round_recover: Annotated[bool, typer.Option(help="Rounds also annotate the state each departure leads to "
+                                                     "(back, or the oracle's action after a no-op).")] = False,
     round_success: Annotated[bool, typer.Option(help="Measure success before each round (CPU cost).")] = True,
     final_success: Annotated[bool, typer.Option(help="Measure train-task success after training.")] = True,
     negatives: Annotated[int, typer.Option(help="Negatives per positive.")] = recipe.NEGATIVES,
@@ -55,7 +57,7 @@ def verifier(
     lora_r: Annotated[int, typer.Option(help="LoRA rank for hf: scorers.")] = 16,
     context_dropout: Annotated[float, typer.Option(help="Encoder heads: share of training states scored "
                                                         "from the cue features alone.")] = 0.0,
-    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical, progress or toggles.")]
+    features: Annotated[str, typer.Option(help="Encoder heads: cue features, lexical, progress, toggles or commits.")]
     = recipe.FEATURES,
     heads: Annotated[int, typer.Option(help="Encoder heads to train (seeds SEED..SEED+N-1); more than one "
                                             "are saved as an ensemble whose scores are their mean.")] = recipe.HEADS,
@@ -77,6 +79,7 @@ def verifier(
                       loss=loss)
     run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
                    rounds=rounds, round_epochs=round_epochs, round_seeds=round_seeds, round_sample=round_sample,
+                   round_recover=round_recover,
                    round_success=round_success, final_success=final_success, lora_r=lora_r,
                    context_dropout=context_dropout, features=features,
                    tasks=[t.strip() for t in tasks.split(",") if t.strip()] if tasks else None,

@@ -6,7 +6,9 @@ candidates of that state as negatives (hard ones first: the same element, the sa
 annotation rounds follow V-Droid's human-agent scheme with the oracle as annotator: the current verifier
 agent plays the tasks; in the state where it departs from the oracle, its choice becomes a hard
 negative for the oracle's action; the pairs are added and training continues; success per round is
-reported.
+reported. The oracle scripts cannot replan from a screen they did not lead to, so with ``round_recover``
+the state each departure leads to is annotated by replaying the episode (`recovery_step`: back to the
+departure's screen, or the oracle's action again after a choice that changed nothing).
 
 Loss: Bradley-Terry, ``-log sigmoid(s+ - s- - margin)`` (`vera.verifier.scorer.preference_step`).
 Any `TrainableScorer` trains the same way: the embedded encoder (`vera.verifier.encoder`) or an HF
@@ -28,6 +30,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from vera.env.android import types as T
+from vera.env.android.types import JSONAction
 from vera.errors import ConfigError
 from vera.memory.working import RuleSummarizer, StepOutcome, WorkingMemory
 from vera.train import recipe
@@ -258,10 +261,69 @@ def evaluate_pairs(scorer: TrainableScorer, examples: Sequence[PreferenceExample
 # --- joint annotation rounds ------------------------------------------------------------------------
 @dataclass
 class Departure:
-    """A state where the agent departed from the annotator: the agent's choice is a hard negative."""
+    """A state where the agent departed from the annotator: the agent's choice is a hard negative.
+    `recovery`, when found, is the state the agent's choice led to, annotated with the way back."""
 
     step: OracleStep
     agent_choice: str
+    recovery: OracleStep | None = None
+
+
+# agent choices whose effect a recovery can undo or skip: navigation, not typing or ending the episode
+_RECOVERABLE = frozenset({T.CLICK, T.LONG_PRESS, T.OPEN_APP, T.NAVIGATE_HOME, T.WAIT})
+
+
+def screen_signature(elements: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:
+    """What two screens must share to count as the same state: each element's text, description, class
+    and checked state, in order."""
+    return tuple((e.text, e.content_description, e.class_name, e.is_checked) for e in elements)
+
+
+def recovery_step(policy: Any, state: OracleStep, done: Sequence[Any], choice: Candidate,
+                  memory: WorkingMemory) -> OracleStep | None:
+    """The annotator's answer in the state the agent's wrong choice leads to (an on-policy state that
+    the oracle's own walk never visits). The oracle scripts cannot replan, so the SimDroid episode is
+    replayed to the departure (`done`: the oracle's actions so far), the agent's choice is executed, and:
+
+    - if the screen did not change, the oracle's action is still the right one there (with the failed
+      try in the memory);
+    - if ``navigate_back`` returns exactly to the departure's screen, the way back is the answer;
+    - otherwise (typing, a state change back cannot undo) no recovery is annotated.
+    """
+    action = choice.action
+    if action is None or action.action_type not in _RECOVERABLE:
+        return None
+    episode = start_episode(state.task, state.seed)
+    try:
+        for previous in done:
+            episode.env.execute_action(previous)
+        before = list(episode.env.ui_elements())
+        if screen_signature(before) != screen_signature(state.elements):
+            return None  # the replay did not reproduce the state (a time-dependent screen)
+        episode.env.execute_action(action)
+        after = list(episode.env.ui_elements())
+    except Exception:
+        return None
+    summary = RuleSummarizer().summarize(StepOutcome(state.goal, choice, before, after))
+    memory = WorkingMemory(memory.to_list())
+    memory.add(choice.text, summary)
+    if screen_signature(after) == screen_signature(before):
+        answer = state.action
+    else:
+        back = JSONAction(T.NAVIGATE_BACK)
+        try:
+            episode.env.execute_action(back)
+            returned = list(episode.env.ui_elements())
+        except Exception:
+            return None
+        if screen_signature(returned) != screen_signature(before):
+            return None
+        answer = back
+    cands = policy.candidates(state.goal, after)
+    if find_candidate(cands, answer) is None:
+        return None
+    return OracleStep(state.task, state.seed, state.step + 1, state.goal, memory.to_list(), after, answer,
+                      state.app_names, cands)
 
 
 def run_agent(policy: Any, task_name: str, seed: int) -> float:
@@ -289,16 +351,18 @@ def run_agent(policy: Any, task_name: str, seed: int) -> float:
     return 0.0
 
 
-def find_departures(policy: Any, task_name: str, seed: int) -> list[Departure]:
+def find_departures(policy: Any, task_name: str, seed: int, recover: bool = False) -> list[Departure]:
     """Play the task with the oracle annotating in lockstep; every state where the agent's choice
     differs from the oracle's is a departure (the oracle's action is then executed, so the walk stays
-    on a solvable path and later departures are found too)."""
+    on a solvable path and later departures are found too). With `recover`, each departure also gets
+    the annotated state its choice leads to, where one can be found (`recovery_step`)."""
     episode = start_episode(task_name, seed)
     policy.start_episode(episode.app_names)
     memory = WorkingMemory()
     summarizer = RuleSummarizer()
     found: list[Departure] = []
     actions = oracle_actions(episode)
+    done: list[JSONAction] = []
     for step_index in range(episode.max_steps + 1):
         elements = list(episode.env.ui_elements())
         try:
@@ -310,13 +374,15 @@ def find_departures(policy: Any, task_name: str, seed: int) -> list[Departure]:
         state = OracleStep(task_name, seed, step_index, episode.goal, memory.to_list(), elements, action,
                            episode.app_names, cands)
         if decision.chosen.action is None or not same_action(decision.chosen.action, action):
-            found.append(Departure(state, decision.chosen.text))
+            recovery = recovery_step(policy, state, done, decision.chosen, memory) if recover else None
+            found.append(Departure(state, decision.chosen.text, recovery))
         if action.action_type == T.STATUS:
             break
         try:
             episode.env.execute_action(action)
         except Exception:
             break
+        done.append(action)
         chosen = action_candidate(action, cands)
         after = list(episode.env.ui_elements())
         memory.add(chosen.text, summarizer.summarize(StepOutcome(episode.goal, chosen, elements, after)))
@@ -414,6 +480,7 @@ class TrainRun:
     round_seeds: int = 1
     round_sample: int = 1
     round_success: bool = True
+    round_recover: bool = False  # also annotate the state each departure leads to (`recovery_step`)
     final_success: bool = True
     lora_r: int = 16
     context_dropout: float = 0.0
@@ -501,16 +568,24 @@ class TrainRun:
                 round_seeds = [2000 + 100 * r + i for i in range(self.round_seeds)]
                 for name in round_tasks:
                     for s in round_seeds:
-                        found.extend(find_departures(policy, name, s))
+                        found.extend(find_departures(policy, name, s, recover=self.round_recover))
                 rng = random.Random(cfg.seed + r)
                 new = []
+                recoveries = 0
                 for dep in found:
                     example = make_example(dep.step, dep.step.candidates or [], style, cfg.negatives, rng,
                                            hard=[dep.agent_choice])
                     if example is not None:
                         new.append(example)
+                    if dep.recovery is not None:
+                        example = make_example(dep.recovery, dep.recovery.candidates or [], style, cfg.negatives,
+                                               rng)
+                        if example is not None:
+                            new.append(example)
+                            recoveries += 1
                 record = {"round": r, "success_before": before, "departures": len(found),
-                          "states_added": len(new), "examples": [asdict(e) for e in new]}
+                          "recovery_states": recoveries, "states_added": len(new),
+                          "examples": [asdict(e) for e in new]}
                 self._save_round(record)
             added = [PreferenceExample(e["context"], e["positive"], tuple(e["negatives"]))
                      for e in record["examples"]]

@@ -1,12 +1,13 @@
 """Cue features of the embedded verifier: what word overlaps, the history and the screen say about each
 candidate, as small dense vectors beside the MiniLM embeddings (see `vera.verifier.encoder`).
 
-Three layers, each a named feature set saved in a head's config:
+Four layers, each a named feature set saved in a head's config:
 
 - lexical: overlaps of a candidate's distinctive words with the context and where they occur;
 - progress: what the history and screen say (value already typed or shown, action repeated, how much of
   the goal is done when ``status complete`` is scored);
-- toggles: whether a checkbox or switch the goal names is in the state the goal wants.
+- toggles: whether a checkbox or switch the goal names is in the state the goal wants;
+- commits: confirm and goal-verb clicks, goal values still pending, whether anything was committed yet.
 
 They carry over to apps the head never saw, where embedding similarity alone does not.
 """
@@ -263,11 +264,88 @@ def toggle_features(segments: Sequence[str], candidates: Sequence[str]) -> Tenso
     return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_TOGGLES)
 
 
+# --- commit features (feature set "commits") -------------------------------------------------------------
+# Most tasks that change something end with a commit: a confirm button (Save, OK, Send), a button named
+# by the goal's own verb ("Delete the contact ..." -> Delete, "Reset the stopwatch" -> Reset), typing,
+# or a toggle. Whether that has happened, and whether the goal's values are still missing from both the
+# history and the screen, is what tells a premature ``status complete`` or Save from a due one on an app
+# the head never saw. The words are generic Android button vocabulary, not any app's labels.
+N_COMMITS = 8
+_CONFIRM_WORDS = frozenset("save ok done send apply confirm submit yes finish".split())
+_EFFECT_WORDS = _CONFIRM_WORDS | frozenset(
+    "delete remove reset clear start stop pause resume rename move copy create add record mark set update "
+    "allow accept replace".split())
+_LEADING_CLAUSE = re.compile(r"^\s*(?:in|using|on|with|from)\b[^,.]{0,60},\s*", re.IGNORECASE)
+_CAND_CLICKED_LABEL = re.compile(r"^(?:click|long press) \w+ '(.*?)'(?= holding '| \(empty\)| #|$)", re.DOTALL)
+
+
+_STRICT_VALUE = re.compile(r"\"([^\"]{1,80})\"|'([^']{2,80})'|((?<![\w'])[+\w.:-]*\d[+\w.:-]*|\b\w+\.[a-z0-9]{2,4}\b)")
+_DATE_OR_HOUR = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}h$")
+
+
+def strict_goal_values(goal: str) -> list[str]:
+    """Values a task must put somewhere, lower case: quoted strings, tokens with digits (numbers, phone
+    numbers, times, file names) and file names. Stricter than the slot values, which aim at recall;
+    ISO dates and "16h" hours are left out (pickers show them in other forms)."""
+    found: list[str] = []
+    for a, b, c in _STRICT_VALUE.findall(goal):
+        value = (a or b or c).strip().rstrip(".,;:").lower()
+        if len(value) >= 2 and not _DATE_OR_HOUR.match(value) and value not in found:
+            found.append(value)
+    return found
+
+
+def goal_verb(goal: str) -> str:
+    """The goal's leading imperative verb, lower case ("In Markor, move the note ..." -> "move"); empty
+    for a question, which is answered rather than committed."""
+    if _QUESTION.search(goal):
+        return ""
+    first = _WORD.match(_LEADING_CLAUSE.sub("", goal, count=1).lstrip().lower())
+    return first.group(0) if first else ""
+
+
+def _names_verb(label_words: set[str], verb: str) -> bool:
+    """A label names the verb: the same word or a 4+ letter prefix either way (record / recording)."""
+    return bool(verb) and any(w == verb or (min(len(w), len(verb)) >= 4 and (w.startswith(verb) or verb.startswith(w)))
+                              for w in label_words)
+
+
+def commit_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
+    """[N, N_COMMITS]: confirm and goal-verb clicks, how much of the goal's values is still pending
+    (neither typed nor on screen), and for ``status complete`` whether anything effectful was done yet."""
+    facts = context_facts(segments)
+    verb = goal_verb(facts.goal)
+    values = strict_goal_values(facts.goal)
+    pending = [v for v in values if not _typed_matches(v, facts.typed) and v not in facts.screen]
+    pending_share = len(pending) / len(values) if values else 0.0
+    clicked_words = [_words(label) for label in facts.clicked]
+    verb_done = float(any(_names_verb(words, verb) for words in clicked_words))
+    toggles = {(desc or text).strip().lower() for line in segments for _, _, desc, text in _CHECKBOX.findall(line)}
+    effect_done = float(bool(facts.typed) or facts.answered or verb_done > 0
+                        or any(words & _EFFECT_WORDS for words in clicked_words)
+                        or any(label in toggles for label in facts.clicked))
+    rows = []
+    for cand in candidates:
+        is_status = float(cand.startswith("status complete"))
+        clicked = _CAND_CLICKED_LABEL.match(cand)
+        label_words = _words(clicked.group(1)) if clicked else set()
+        confirm = float(bool(label_words & _CONFIRM_WORDS))
+        verb_click = float(_names_verb(label_words, verb))
+        typing = _CAND_TYPE.match(cand)
+        value = typing.group(1).strip().lower() if typing else ""
+        types_pending = float(bool(value) and any(value == v or (len(v) >= 3 and v in value) for v in pending))
+        rows.append([confirm, confirm * pending_share, verb_click, verb_click * verb_done, types_pending,
+                     is_status * pending_share, is_status * (1.0 - effect_done), is_status * verb_done])
+    return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_COMMITS)
+
+
 # Feature sets (saved in the head's config; heads saved before the key existed used "lexical"):
 #   lexical:  the 15 lexical overlap features;
 #   progress: those (hyphenated words also joined) plus the N_PROGRESS progress features;
-#   toggles:  those plus the N_TOGGLES toggle features.
-FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS, "toggles": N_LEXICAL + N_PROGRESS + N_TOGGLES}
+#   toggles:  those plus the N_TOGGLES toggle features;
+#   commits:  those plus the N_COMMITS commit features.
+FEATURE_SETS = {"lexical": N_LEXICAL, "progress": N_LEXICAL + N_PROGRESS, "toggles": N_LEXICAL + N_PROGRESS + N_TOGGLES,
+                "commits": N_LEXICAL + N_PROGRESS + N_TOGGLES + N_COMMITS}
 
 
 def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set: str = "progress") -> Tensor:
@@ -275,7 +353,9 @@ def cue_features(segments: Sequence[str], candidates: Sequence[str], feature_set
     if feature_set == "lexical":
         return lexical_features(segments, candidates)
     parts = [lexical_features(segments, candidates, joined=True), progress_features(segments, candidates)]
-    if feature_set == "toggles":
+    if feature_set in ("toggles", "commits"):
         parts.append(toggle_features(segments, candidates))
+    if feature_set == "commits":
+        parts.append(commit_features(segments, candidates))
     return torch.cat(parts, dim=-1)
 
