@@ -17,5 +17,5 @@ BATCH_SIZE = 16  # states per optimizer step
 MARGIN = 0.0  # Bradley-Terry margin
 ROUNDS = 0  # joint-annotation rounds after the first training
 ROUND_EPOCHS = 3
-FEATURES = "toggles"  # the encoder head's cue features (vera.verifier.cues)
+FEATURES = "commits"  # the encoder head's cue features (vera.verifier.cues)
 HEADS = 5  # encoder heads from seeds 0..4, shipped as an ensemble (their mean score)
