@@ -143,6 +143,24 @@ def test_ensemble_training_trains_each_head_once_and_saves_their_mean(tmp_path, 
         train_ensemble(replace(run(), scorer_spec="hf:/models/x"), 2, tmp_path / "x.safetensors")
 
 
+def test_ensemble_heads_can_walk_distinct_oracle_instances(tmp_path, one_thread):
+    """`--distinct-trajectories`: head i trains on oracle seeds i*SEEDS onwards; seeds stay below the
+    held-out evaluation's 1000."""
+    from vera.train.ensemble import train_ensemble
+    from vera.train.p3 import TrainRun
+    from vera.verifier.encoder import EncoderVerifier
+
+    messages: list[str] = []
+    run = TrainRun(config=P3Config(epochs=1, negatives=4, batch_size=8, seed=0), checkpoint_dir=tmp_path / "ck",
+                   seeds=2, eval_seeds=1, rounds=0, tasks=["SystemWifiTurnOn"], heldout_tasks=["SystemWifiTurnOff"],
+                   final_success=False, log=messages.append)
+    report = train_ensemble(run, 2, tmp_path / "ens.safetensors", distinct_trajectories=True, log=lambda m: None)
+    assert report["first_trajectory_seeds"] == [0, 2]
+    assert EncoderVerifier.read_metadata(tmp_path / "ens.safetensors")["first_trajectory_seeds"] == "[0, 2]"
+    with pytest.raises(ConfigError, match="0..999"):
+        replace(run, first_seed=995, seeds=10).execute(tmp_path / "x.safetensors")
+
+
 def test_make_example_always_includes_status_and_the_last_action_again():
     elements = [UIElement(text="Name", is_editable=True, bbox_pixels=BOX)] + [
         UIElement(text=f"Item {i}", is_clickable=True, bbox_pixels=BOX) for i in range(30)]

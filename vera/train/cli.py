@@ -62,6 +62,8 @@ def verifier(
     heads: Annotated[int, typer.Option(help="Encoder heads to train (seeds SEED..SEED+N-1); more than one "
                                             "are saved as an ensemble whose scores are their mean.")] = recipe.HEADS,
     workers: Annotated[int, typer.Option(help="Heads trained in parallel processes (one core each).")] = 1,
+    distinct_trajectories: Annotated[bool, typer.Option(help="With --heads: head i walks its own oracle instances "
+                                                             "(seeds i*SEEDS onwards), not the same ones.")] = False,
     tasks: Annotated[str | None, typer.Option(help="Comma-separated train tasks (default: the train split).")] = None,
     checkpoint_dir: Annotated[Path | None, typer.Option(help="Resumable checkpoints (default beside --out).")] = None,
     fresh: Annotated[bool, typer.Option(help="Ignore existing checkpoints and start over.")] = False,
@@ -88,7 +90,8 @@ def verifier(
     if heads > 1:
         from vera.train.ensemble import train_ensemble
 
-        report: dict[str, Any] = train_ensemble(run, heads, out, workers=workers, log=_log(as_json))
+        report: dict[str, Any] = train_ensemble(run, heads, out, workers=workers,
+                                                distinct_trajectories=distinct_trajectories, log=_log(as_json))
     else:
         report = run.execute(out)
     report["elapsed_s"] = round(time.perf_counter() - started, 1)

@@ -39,10 +39,11 @@ def _train_head(index: int, run_fields: dict[str, Any], config: dict[str, Any], 
     return run.execute(Path(out))
 
 
-def train_ensemble(run: TrainRun, heads: int, out: Path, *, workers: int = 1,
+def train_ensemble(run: TrainRun, heads: int, out: Path, *, workers: int = 1, distinct_trajectories: bool = False,
                    log: Callable[[str], None] = print) -> dict[str, Any]:
     """Train (or finish) `heads` heads like `run` with seeds run.config.seed + i; save their ensemble to
-    `out`; return a report with each head's."""
+    `out`; return a report with each head's. With `distinct_trajectories`, head i also walks its own
+    oracle instances (seeds run.first_seed + i * run.seeds onwards) instead of the same ones."""
     from vera.verifier.encoder import EncoderEnsemble, EncoderVerifier
 
     if run.scorer_spec != "encoder":
@@ -58,8 +59,9 @@ def train_ensemble(run: TrainRun, heads: int, out: Path, *, workers: int = 1,
     todo = [i for i, path in enumerate(paths) if not (path.is_file() and "p3_report" in
                                                       EncoderVerifier.read_metadata(path))]
     log(f"{heads} heads: {heads - len(todo)} already trained, {len(todo)} to train on {workers} worker(s)")
-    jobs = [(i, fields, asdict(replace(run.config, seed=run.config.seed + i)), str(folder / f"head{i}"), str(paths[i]))
-            for i in todo]
+    first_seeds = [run.first_seed + (i * run.seeds if distinct_trajectories else 0) for i in range(heads)]
+    jobs = [(i, {**fields, "first_seed": first_seeds[i]}, asdict(replace(run.config, seed=run.config.seed + i)),
+             str(folder / f"head{i}"), str(paths[i])) for i in todo]
     if workers == 1 or len(jobs) <= 1:
         for job in jobs:
             _train_head(*job)
@@ -69,6 +71,8 @@ def train_ensemble(run: TrainRun, heads: int, out: Path, *, workers: int = 1,
                 future.result()
     reports = [json.loads(EncoderVerifier.read_metadata(p)["p3_report"]) for p in paths]
     seeds = [run.config.seed + i for i in range(heads)]
-    EncoderEnsemble.from_files(paths).save(out, {"p3_reports": json.dumps(reports), "seeds": json.dumps(seeds)})
+    EncoderEnsemble.from_files(paths).save(out, {"p3_reports": json.dumps(reports), "seeds": json.dumps(seeds),
+                                                 "first_trajectory_seeds": json.dumps(first_seeds)})
     log(f"saved {out} ({heads} heads)")
-    return {"out": str(out), "heads": heads, "seeds": seeds, "config": run.config.to_dict(), "head_reports": reports}
+    return {"out": str(out), "heads": heads, "seeds": seeds, "first_trajectory_seeds": first_seeds,
+            "config": run.config.to_dict(), "head_reports": reports}

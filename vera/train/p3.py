@@ -474,6 +474,7 @@ class TrainRun:
     config: P3Config = field(default_factory=P3Config)
     checkpoint_dir: Path | None = None
     seeds: int = recipe.SEEDS
+    first_seed: int = 0  # oracle trajectories of seeds first_seed..first_seed+seeds-1 (below 1000: eval seeds)
     eval_seeds: int = 1
     rounds: int = recipe.ROUNDS
     round_epochs: int = recipe.ROUND_EPOCHS
@@ -533,8 +534,11 @@ class TrainRun:
         train_tasks = self.tasks or _split_tasks("train")
         heldout_tasks = self.heldout_tasks if self.heldout_tasks is not None else _split_tasks("heldout")
         eval_seeds = list(range(1000, 1000 + self.eval_seeds))
-        self.log(f"oracle walks: {len(train_tasks)} train tasks x {self.seeds} seeds")
-        steps = oracle_steps(train_tasks, range(self.seeds), policy)
+        if not (0 <= self.first_seed and self.first_seed + self.seeds <= 1000):
+            raise ConfigError(f"oracle seeds {self.first_seed}..{self.first_seed + self.seeds - 1} must stay in "
+                              "0..999 (seeds from 1000 are the held-out evaluation's)")
+        self.log(f"oracle walks: {len(train_tasks)} train tasks x {self.seeds} seeds from {self.first_seed}")
+        steps = oracle_steps(train_tasks, range(self.first_seed, self.first_seed + self.seeds), policy)
         base = examples_from_steps(steps, style, cfg.negatives, cfg.seed)
         eval_train = examples_from_steps(oracle_steps(train_tasks, eval_seeds, policy), style, cfg.negatives,
                                          cfg.seed + 1)
