@@ -13,7 +13,8 @@ candidates are free). The head then does all cross-reasoning on cached 384-d emb
   can tell the goal line from the history and the screen), plus a candidate-independent learned
   pooling;
 - cue features that embeddings blur (`vera.verifier.cues`): word overlaps of the candidate with the goal
-  and the rest of the context, progress read from the history, toggle states;
+  and the rest of the context, progress read from the history, toggle states, commits (confirm and
+  goal-verb clicks, goal values still pending, whether anything was committed before `status`);
 - cosine similarities of the candidate to the first segment, the best segment and all segments;
 - an MLP maps [candidate, attended context, pooled context, products, cues] to a score, plus a direct
   linear path from the lexical and cosine cues (learned in a few steps).
