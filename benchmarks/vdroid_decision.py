@@ -30,6 +30,7 @@ def measure(spec: str, tasks: list[str], seed: int) -> dict[str, Any]:
     from vera.env.android import types as T
     from vera.memory.working import RuleSummarizer, StepOutcome, WorkingMemory
     from vera.train.episodes import start_episode
+    from vera.verifier.encoder import encoder_members
 
     started = time.perf_counter()
     scorer, style = build_scorer(spec)
@@ -68,8 +69,7 @@ def measure(spec: str, tasks: list[str], seed: int) -> dict[str, Any]:
     warm = times[1:] or times
     ordered = sorted(warm)
     stats = getattr(getattr(scorer, "embedder", None), "stats", None)
-    members = getattr(scorer, "members", None) or ([scorer] if hasattr(scorer, "head") else [])
-    heads = [m.head for m in members]  # an ensemble's heads, one head, or none (other scorers)
+    heads = [m.head for m in encoder_members(scorer)]  # an ensemble's heads, one head, or none
     head = heads[0] if heads else None
     return {
         "scorer": spec, "decisions": len(times),

@@ -129,7 +129,7 @@ def synthetic_decisions(steps: int = 40, n_candidates: int = 30, seed: int = 0) 
 
 
 def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = None) -> dict[str, Any]:
-    from vera.verifier.encoder import EncoderVerifier, load_encoder_scorer
+    from vera.verifier.encoder import EncoderVerifier, encoder_members, load_encoder_scorer
 
     source = "simdroid"
     if decisions is None:
@@ -151,7 +151,7 @@ def default_verifier_latency(decisions: list[tuple[str, list[str]]] | None = Non
         verifier.score(context, candidates)
         times.append((time.perf_counter() - t) * 1000)
     ordered = sorted(times)
-    heads = getattr(verifier, "members", [verifier])
+    heads = encoder_members(verifier)
     return {"source": source, "head": "shipped default" if shipped.is_file() else "untrained",
             "heads": len(heads), "text_form": heads[0].head.config.text_form, "decisions": len(times),
             "candidates_per_decision": round(statistics.mean(len(c) for _, c in decisions), 1),

@@ -232,9 +232,10 @@ _WANT_OFF = re.compile(r"\b(?:(?:turn|switch)\s+(?:\S+\s+){0,3}?off|disable|deac
 _CAND_CLICK_ID = re.compile(r"^click \w+ '.*' #(\d+)$", re.DOTALL)
 
 
-def _names(words: set[str], goal_words: set[str]) -> bool:
-    """Whether a toggle's label words name something in the goal (equal, or a 3+ letter prefix: mon/monday)."""
-    return any(w == g or (min(len(w), len(g)) >= 3 and (w.startswith(g) or g.startswith(w)))
+def _names(words: set[str], goal_words: set[str], min_prefix: int = 3) -> bool:
+    """Whether a label's words name one of `goal_words`: equal, or a prefix of `min_prefix`+ letters either
+    way (mon/monday for toggles; record/recording for a goal's verb, with 4)."""
+    return any(w == g or (min(len(w), len(g)) >= min_prefix and (w.startswith(g) or g.startswith(w)))
                for w in words for g in goal_words)
 
 
@@ -304,22 +305,16 @@ def goal_verb(goal: str) -> str:
     return first.group(0) if first else ""
 
 
-def _names_verb(label_words: set[str], verb: str) -> bool:
-    """A label names the verb: the same word or a 4+ letter prefix either way (record / recording)."""
-    return bool(verb) and any(w == verb or (min(len(w), len(verb)) >= 4 and (w.startswith(verb) or verb.startswith(w)))
-                              for w in label_words)
-
-
 def commit_features(segments: Sequence[str], candidates: Sequence[str]) -> Tensor:
     """[N, N_COMMITS]: confirm and goal-verb clicks, how much of the goal's values is still pending
     (neither typed nor on screen), and for ``status complete`` whether anything effectful was done yet."""
     facts = context_facts(segments)
-    verb = goal_verb(facts.goal)
+    verbs = {goal_verb(facts.goal)} - {""}  # a question has no verb, which names nothing
     values = strict_goal_values(facts.goal)
     pending = [v for v in values if not _typed_matches(v, facts.typed) and v not in facts.screen]
     pending_share = len(pending) / len(values) if values else 0.0
     clicked_words = [_words(label) for label in facts.clicked]
-    verb_done = float(any(_names_verb(words, verb) for words in clicked_words))
+    verb_done = float(any(_names(words, verbs, min_prefix=4) for words in clicked_words))
     toggles = {(desc or text).strip().lower() for line in segments for _, _, desc, text in _CHECKBOX.findall(line)}
     effect_done = float(bool(facts.typed) or facts.answered or verb_done > 0
                         or any(words & _EFFECT_WORDS for words in clicked_words)
@@ -330,10 +325,10 @@ def commit_features(segments: Sequence[str], candidates: Sequence[str]) -> Tenso
         clicked = _CAND_CLICKED_LABEL.match(cand)
         label_words = _words(clicked.group(1)) if clicked else set()
         confirm = float(bool(label_words & _CONFIRM_WORDS))
-        verb_click = float(_names_verb(label_words, verb))
+        verb_click = float(_names(label_words, verbs, min_prefix=4))
         typing = _CAND_TYPE.match(cand)
         value = typing.group(1).strip().lower() if typing else ""
-        types_pending = float(bool(value) and any(value == v or (len(v) >= 3 and v in value) for v in pending))
+        types_pending = float(bool(value) and any(_typed_matches(v, frozenset({value})) for v in pending))
         rows.append([confirm, confirm * pending_share, verb_click, verb_click * verb_done, types_pending,
                      is_status * pending_share, is_status * (1.0 - effect_done), is_status * verb_done])
     return torch.tensor(rows, dtype=torch.float32).reshape(len(candidates), N_COMMITS)

@@ -489,3 +489,11 @@ def load_encoder_scorer(path: str | Path, embedder: TextEmbedder | None = None,
     if path.is_file() and EncoderVerifier.read_metadata(path).get("vera") == ENSEMBLE_KIND:
         return EncoderEnsemble.load(path, embedder, num_threads)
     return EncoderVerifier.load(path, embedder, num_threads)
+
+
+def encoder_members(scorer: Any) -> list[EncoderVerifier]:
+    """The one-head encoder verifiers a scorer is made of: an ensemble's members, an `EncoderVerifier`
+    itself, none for any other scorer (an HF or HTTP one)."""
+    if isinstance(scorer, EncoderEnsemble):
+        return list(scorer.members)
+    return [scorer] if isinstance(scorer, EncoderVerifier) else []
