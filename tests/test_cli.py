@@ -74,3 +74,12 @@ def test_run_record_refuses_a_directory_holding_a_trajectory(tmp_path: Path) -> 
     replaced = runner.invoke(app, [*args, "--overwrite", "--json"])
     assert replaced.exit_code == 0, replaced.output
     assert (tmp_path / "trajectory.attempt1.jsonl").is_file()
+
+
+def test_train_verifier_refuses_distinct_trajectories_for_one_head(tmp_path: Path) -> None:
+    """`--distinct-trajectories` spreads an ensemble's heads over oracle instances; with one head it would
+    silently do nothing, so it is refused before any training starts."""
+    result = runner.invoke(app, ["train", "verifier", "--out", str(tmp_path / "v.safetensors"), "--heads", "1",
+                                 "--distinct-trajectories"])
+    assert result.exit_code == 2
+    assert "--heads N" in result.output and not (tmp_path / "v.safetensors").exists()
