@@ -78,8 +78,13 @@ def test_run_record_refuses_a_directory_holding_a_trajectory(tmp_path: Path) -> 
 
 def test_train_verifier_refuses_distinct_trajectories_for_one_head(tmp_path: Path) -> None:
     """`--distinct-trajectories` spreads an ensemble's heads over oracle instances; with one head it would
-    silently do nothing, so it is refused before any training starts."""
+    silently do nothing, so it is refused before any training starts, and before `--fresh` deletes the
+    checkpoints of an earlier run."""
+    kept = tmp_path / "v-p3-checkpoints" / "p3-checkpoint.safetensors"
+    kept.parent.mkdir()
+    kept.write_bytes(b"earlier run")
     result = runner.invoke(app, ["train", "verifier", "--out", str(tmp_path / "v.safetensors"), "--heads", "1",
-                                 "--distinct-trajectories"])
+                                 "--distinct-trajectories", "--fresh"])
     assert result.exit_code == 2
     assert "--heads N" in result.output and not (tmp_path / "v.safetensors").exists()
+    assert kept.read_bytes() == b"earlier run"

@@ -72,15 +72,15 @@ def verifier(
     """Train the V-Droid verifier with P3 pairs from SimDroid oracle trajectories and annotation rounds."""
     from vera.train.p3 import P3Config, TrainRun
 
-    ckpt = checkpoint_dir or out.parent / f"{out.stem}-p3-checkpoints"
-    if fresh and ckpt.exists():
-        shutil.rmtree(ckpt)
     if distinct_trajectories and heads < 2:
         raise typer.BadParameter("--distinct-trajectories gives each head of an ensemble its own oracle instances; "
                                  "with one head it changes nothing: add --heads N (N >= 2), or use --seeds to walk "
                                  "more instances")
     if loss not in ("pairwise", "listwise"):
         raise typer.BadParameter(f"--loss must be pairwise or listwise, got {loss!r}")
+    ckpt = checkpoint_dir or out.parent / f"{out.stem}-p3-checkpoints"
+    if fresh and ckpt.exists():  # only once the arguments are known to be usable
+        shutil.rmtree(ckpt)
     config = P3Config(lr=lr, epochs=epochs, batch_size=batch_size, margin=margin, negatives=negatives, seed=seed,
                       loss=loss)
     run = TrainRun(scorer_spec=scorer, config=config, checkpoint_dir=ckpt, seeds=seeds, eval_seeds=eval_seeds,
