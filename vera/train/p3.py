@@ -427,11 +427,11 @@ def make_trainable(spec: str, seed: int = 0, lora_r: int = 16, context_dropout: 
     kind, _, arg = spec.partition(":")
     if kind == "encoder":
         from vera.agents.policy import cpu_threads
-        from vera.verifier.encoder import ENSEMBLE_KIND, EncoderVerifier, HeadConfig
+        from vera.verifier.encoder import EncoderVerifier, HeadConfig, is_ensemble_file
 
         cpu_threads()
         torch.manual_seed(seed)
-        if arg and Path(arg).is_file() and EncoderVerifier.read_metadata(arg).get("vera") == ENSEMBLE_KIND:
+        if arg and is_ensemble_file(arg):
             raise ConfigError(f"{arg!r} is an ensemble of heads; train on from one head's file (the heads are "
                               "in the ensemble's checkpoint folder, head0.safetensors ...) or train anew with --heads")
         scorer = (EncoderVerifier.load(arg) if arg

@@ -482,11 +482,15 @@ class EncoderEnsemble:
 ENSEMBLE_KIND = "encoder_ensemble"
 
 
+def is_ensemble_file(path: str | Path) -> bool:
+    """Whether `path` is a file written by `EncoderEnsemble.save`."""
+    return Path(path).is_file() and EncoderVerifier.read_metadata(path).get("vera") == ENSEMBLE_KIND
+
+
 def load_encoder_scorer(path: str | Path, embedder: TextEmbedder | None = None,
                         num_threads: int | None = 1) -> EncoderVerifier | EncoderEnsemble:
     """A verifier file written by `EncoderVerifier.save` (one head) or `EncoderEnsemble.save`."""
-    path = Path(path)
-    if path.is_file() and EncoderVerifier.read_metadata(path).get("vera") == ENSEMBLE_KIND:
+    if is_ensemble_file(path):
         return EncoderEnsemble.load(path, embedder, num_threads)
     return EncoderVerifier.load(path, embedder, num_threads)
 
